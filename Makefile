@@ -1,0 +1,52 @@
+# Rebuild the Norwegian pipeline shipped in src/sporbar/analyze/model/nb_sporbar
+# from ../shared (issue 3).  `make model` runs everything; see training/RESULTS.md.
+SHARED   ?= ../shared
+PY       ?= .venv/bin/python
+BUILD    := training/build
+MODEL    := src/sporbar/analyze/model/nb_sporbar
+SEED     ?= 0
+THREADS  ?= 1
+# floret: 200 dims x 24k buckets = 19.2 MB table (one file under 20 MB)
+VEC_DIM    ?= 200
+VEC_BUCKET ?= 24000
+VEC_NAME   := norec_d$(VEC_DIM)_b$(VEC_BUCKET)
+CORE_STEPS ?= 20000
+NER_STEPS  ?= 20000
+ENV := OMP_NUM_THREADS=$(THREADS) OPENBLAS_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS)
+
+.PHONY: model corpus vectors train-core train-ner assemble eval-model bench clean-build
+
+model: assemble
+
+corpus: $(BUILD)/corpus/train.spacy
+$(BUILD)/corpus/train.spacy: training/scripts/convert_conll.py training/scripts/ndt_morph.py
+	$(PY) training/scripts/convert_conll.py $(SHARED)/norne $(BUILD)/corpus
+
+vectors: $(BUILD)/vectors/nb_floret/config.cfg
+$(BUILD)/vectors/$(VEC_NAME).floret: training/scripts/train_vectors.py
+	$(PY) training/scripts/train_vectors.py $(SHARED)/corpora/norec-text.txt.gz \
+	  $(BUILD)/vectors/$(VEC_NAME) --dim $(VEC_DIM) --bucket $(VEC_BUCKET) --threads 2
+$(BUILD)/vectors/nb_floret/config.cfg: $(BUILD)/vectors/$(VEC_NAME).floret
+	$(PY) -m spacy init vectors nb $< $(BUILD)/vectors/nb_floret --mode floret --name nb_sporbar.vectors
+
+train-core: $(BUILD)/core/model-best/meta.json
+$(BUILD)/core/model-best/meta.json: training/configs/core.cfg $(BUILD)/corpus/train.spacy $(BUILD)/vectors/nb_floret/config.cfg
+	$(ENV) $(PY) -m spacy train training/configs/core.cfg --output $(BUILD)/core \
+	  --system.seed $(SEED) --training.max_steps $(CORE_STEPS)
+
+train-ner: $(BUILD)/ner/model-best/meta.json
+$(BUILD)/ner/model-best/meta.json: training/configs/ner.cfg $(BUILD)/corpus/train.spacy $(BUILD)/vectors/nb_floret/config.cfg
+	$(ENV) $(PY) -m spacy train training/configs/ner.cfg --output $(BUILD)/ner \
+	  --system.seed $(SEED) --training.max_steps $(NER_STEPS)
+
+assemble: train-core train-ner
+	$(PY) training/scripts/assemble.py $(BUILD)/core/model-best $(BUILD)/ner/model-best $(MODEL)
+
+eval-model:
+	SPORBAR_SHARED=$(SHARED) $(PY) training/scripts/eval_model.py $(MODEL)
+
+bench:
+	SPORBAR_SHARED=$(SHARED) $(PY) bench/nlp_speed.py
+
+clean-build:
+	rm -rf $(BUILD)

@@ -1,0 +1,1 @@
+"""Language analysis: the shipped Norwegian spaCy pipeline and its evaluation."""

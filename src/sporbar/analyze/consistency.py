@@ -1,0 +1,112 @@
+"""Document-level name consistency for the nb_sporbar pipeline.
+
+Registered as the spaCy factory ``sporbar_doc_consistency`` (runs after ``ner``).
+Within one Doc, a name that the NER tagged as PER in one place is PER everywhere:
+
+* every other occurrence of the same token sequence becomes PER (replacing an
+  entity of another type that overlaps it, or filling a gap with no entity);
+* the last token of a multi-token person name (the surname: "Rex Tillerson" ->
+  "Tillerson") is treated the same way, when it is capitalised;
+* a genitive form (name + "s", "Trumps") of a PER name is PER too.
+
+Only capitalised tokens are relabelled, so common words are never turned into names.
+The component is deterministic and has no weights; it must be importable before
+``spacy.load`` of the shipped pipeline (sporbar.analyze.language_model imports it).
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterable, List, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+FACTORY = "sporbar_doc_consistency"
+
+
+def _is_name_token(text: str) -> bool:
+    return len(text) > 1 and text[0].isupper()
+
+
+class DocConsistency:
+    def __init__(self, labels: Iterable[str] = ("PER",), use_surnames: bool = True,
+                 use_genitive: bool = True):
+        self.labels = list(labels)
+        self.use_surnames = use_surnames
+        self.use_genitive = use_genitive
+
+    def _keys(self, doc: Doc) -> Dict[Tuple[str, ...], str]:
+        keys: Dict[Tuple[str, ...], str] = {}
+        for label in self.labels:
+            for ent in doc.ents:
+                if ent.label_ != label:
+                    continue
+                words = tuple(t.text for t in ent)
+                if not all(_is_name_token(w) or not w[:1].isalpha() for w in words):
+                    continue
+                forms = [words]
+                if self.use_surnames and len(words) > 1 and _is_name_token(words[-1]):
+                    forms.append(words[-1:])
+                for f in list(forms):
+                    if self.use_genitive and not f[-1].endswith("s"):
+                        forms.append(f[:-1] + (f[-1] + "s",))
+                for f in forms:
+                    keys.setdefault(f, label)
+        return keys
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not doc.ents:
+            return doc
+        keys = self._keys(doc)
+        if not keys:
+            return doc
+        by_first: Dict[str, List[Tuple[str, ...]]] = {}
+        for k in keys:
+            by_first.setdefault(k[0], []).append(k)
+        for ks in by_first.values():
+            ks.sort(key=len, reverse=True)
+        ents = list(doc.ents)
+        covered = {}
+        for e in ents:
+            for i in range(e.start, e.end):
+                covered[i] = e
+        new: List[Span] = []
+        i = 0
+        n = len(doc)
+        while i < n:
+            cands = by_first.get(doc[i].text)
+            matched = None
+            if cands:
+                for k in cands:
+                    j = i + len(k)
+                    if j <= n and tuple(t.text for t in doc[i:j]) == k:
+                        matched = (k, j)
+                        break
+            if matched is None:
+                i += 1
+                continue
+            k, j = matched
+            label = keys[k]
+            overlapping = {covered[t] for t in range(i, j) if t in covered}
+            # leave it alone when an entity of the same label already covers it,
+            # or when it sits inside a longer entity (part of another name)
+            if any(e.label_ == label for e in overlapping) or any(
+                e.start < i or e.end > j for e in overlapping
+            ):
+                i = j
+                continue
+            new.append(Span(doc, i, j, label=label))
+            i = j
+        if new:
+            drop = {e for s in new for e in ents if e.start < s.end and s.start < e.end}
+            doc.ents = filter_spans([e for e in ents if e not in drop] + new)
+        return doc
+
+
+@Language.factory(
+    FACTORY,
+    default_config={"labels": ["PER"], "use_surnames": True, "use_genitive": True},
+)
+def make_doc_consistency(nlp: Language, name: str, labels: List[str], use_surnames: bool,
+                         use_genitive: bool) -> DocConsistency:
+    return DocConsistency(labels=labels, use_surnames=use_surnames, use_genitive=use_genitive)

@@ -1,0 +1,61 @@
+"""The Norwegian Bokmål pipeline shipped inside sporbar (issue 3).
+
+``load()`` returns the trained spaCy pipeline ``nb_sporbar`` from package data
+(``sporbar/analyze/model/nb_sporbar``): no network, no download, cached per process.
+
+Components: tok2vec (shared) -> tagger (NDT part of speech in ``token.tag_``) ->
+morphologizer (NDT morphology as Feat=Val in ``token.morph``) -> trainable_lemmatizer ->
+parser (NDT relations in ``token.dep_``; sentence boundaries) -> ner (own tok2vec;
+NorNE labels PER ORG LOC GPE_LOC GPE_ORG PROD EVT DRV MISC) -> sporbar_doc_consistency
+(a name tagged PER once in a document is PER everywhere in it).
+
+Trained by ``make model`` from ../shared (see training/RESULTS.md).
+"""
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import spacy
+from spacy.language import Language
+
+from . import consistency  # noqa: F401  (registers the sporbar_doc_consistency factory)
+
+MODEL_NAME = "nb_sporbar"
+MODEL_VERSION = "0.1.0"
+ENTITY_LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC")
+
+_lock = threading.Lock()
+_cache: dict = {}
+
+
+def model_path() -> Path:
+    """Filesystem path of the shipped pipeline directory (package data)."""
+    ref = resources.files(__package__) / "model" / MODEL_NAME
+    # the package is installed as plain files (not zipped): the reference is a real path
+    return Path(str(ref))
+
+
+def load(*, exclude: Optional[tuple] = None) -> Language:
+    """Load (once per process) and return the shipped Norwegian pipeline.
+
+    ``exclude`` optionally names components not to load (e.g. ("parser",));
+    each distinct value is cached separately.
+    """
+    key = tuple(exclude or ())
+    nlp = _cache.get(key)
+    if nlp is not None:
+        return nlp
+    with _lock:
+        nlp = _cache.get(key)
+        if nlp is None:
+            path = model_path()
+            if not (path / "config.cfg").exists():
+                raise FileNotFoundError(
+                    f"sporbar language model not found at {path}; rebuild it with `make model`"
+                )
+            nlp = spacy.load(path, exclude=list(key))
+            _cache[key] = nlp
+    return nlp

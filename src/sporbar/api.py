@@ -1,0 +1,187 @@
+"""The public Python API: every interface (CLI, HTTP, web) is a thin layer over it.
+
+    import sporbar
+    with sporbar.open("archive.db") as kb:
+        kb.ingest(["examples/seeds"])
+        for hit in kb.search("fremmedkriger", since="2019-01"):
+            print(hit.date, hit.title, hit.snippet.marked())
+
+Functions return records from ``sporbar.models`` and never print or exit;
+errors are ``sporbar.errors.SporbarError`` subclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from sporbar import ingest as ingest_stage
+from sporbar.errors import ArticleNotFound
+from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
+from sporbar.models import Article, ArticleDate, IngestReport, NearDuplicate, SearchHit
+from sporbar.query import search as search_query
+from sporbar.store import DEFAULT_DB, SearchIndex, SQLiteStore, index_path_for, open_store
+
+DateLike = str | dt.date | None
+
+
+def _start_of(value: DateLike) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return ArticleDate.parse(value).start
+
+
+def _end_of(value: DateLike) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return ArticleDate.parse(value).end
+
+
+class KnowledgeBase:
+    """A sporbar archive: a store file and the search index beside it."""
+
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB) -> None:
+        self.path = Path(path)
+        self.store: SQLiteStore
+        self.index: SearchIndex
+        self.store, self.index = open_store(self.path)
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the store and the index."""
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        format: str | None = None,
+        date: str | None = None,
+        rejects_path: str | os.PathLike[str] | None = None,
+        batch_size: int = ingest_stage.DEFAULT_BATCH_SIZE,
+        on_progress: ingest_stage.ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Read, normalise, deduplicate, store and index articles.
+
+        ``format`` forces a reader (``seed``, ``text``, ``jsonl``, ``json``,
+        ``csv``, ``tsv``, ``html``); ``date`` dates records that have none.
+        Rejected records are in the report and, with ``rejects_path``, written
+        there as JSON Lines with their raw text.
+        """
+        return ingest_stage.ingest_paths(
+            self.store,
+            self.index,
+            [str(p) for p in paths],
+            format=format,
+            date=date,
+            batch_size=batch_size,
+            rejects_path=rejects_path,
+            on_progress=on_progress,
+        )
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the store; return the number of articles indexed."""
+        return ingest_stage.rebuild_index(self.store, self.index)
+
+    # -- reading ---------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        since: DateLike = None,
+        until: DateLike = None,
+        sources: Sequence[str] = (),
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Search articles; ``since``/``until`` accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+        An article matches a date range when its own date (kept at the
+        precision its source gave, e.g. a whole month) overlaps the range.
+        """
+        hits, _ = self.search_with_total(query, since=since, until=until, sources=sources, limit=limit, offset=offset)
+        return hits
+
+    def search_with_total(
+        self,
+        query: str,
+        *,
+        since: DateLike = None,
+        until: DateLike = None,
+        sources: Sequence[str] = (),
+        limit: int = 10,
+        offset: int = 0,
+    ) -> tuple[list[SearchHit], int]:
+        """Like ``search``, and also return how many articles match in all."""
+        return search_query(
+            self.store,
+            self.index,
+            query,
+            since=_start_of(since),
+            until=_end_of(until),
+            sources=sources,
+            limit=limit,
+            offset=offset,
+        )
+
+    def article(self, article_id: str) -> Article:
+        """Return one article by id; raise ``ArticleNotFound``."""
+        article = self.store.article(article_id)
+        if article is None:
+            raise ArticleNotFound(article_id)
+        return article
+
+    def articles(self, *, since: DateLike = None, until: DateLike = None, sources: Sequence[str] = ()) -> Iterator[Article]:
+        """Yield stored articles in date order."""
+        return self.store.iter_articles(since=_start_of(since), until=_end_of(until), sources=sources)
+
+    def near_duplicates(self, article_id: str) -> list[NearDuplicate]:
+        """Return the articles that are near-copies of this one, most similar first."""
+        self.article(article_id)
+        return self.store.near_duplicates_of(article_id)
+
+    def stats(self) -> dict[str, Any]:
+        """Return counts and sizes describing the archive."""
+        figures = self.store.stats()
+        figures["index_documents"] = self.index.count()
+        figures["index_path"] = str(index_path_for(self.path))
+        figures["index_size_bytes"] = self.index.size_bytes()
+        return figures
+
+    def export(
+        self,
+        kind: str,
+        *,
+        format: str = "jsonl",
+        out: str | os.PathLike[str] | IO[str] | None = None,
+    ) -> int:
+        """Write all records of ``kind`` in ``format`` to ``out`` (a path, a text stream, or stdout); return the count."""
+        return export_records(self.store, kind, format=format, out=out if out is not None else sys.stdout)
+
+    def export_rows(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Yield the records of ``kind`` as dictionaries with the export contract's fields."""
+        return rows_for(self.store, kind)
+
+
+def open(path: str | os.PathLike[str] = DEFAULT_DB) -> KnowledgeBase:  # noqa: A001 - mirrors the stdlib idiom
+    """Open (or create) a sporbar archive."""
+    return KnowledgeBase(path)
+
+
+__all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "KnowledgeBase", "open"]

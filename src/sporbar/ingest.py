@@ -1,0 +1,217 @@
+"""Ingest: read → normalise → deduplicate → store → index, in transactional batches.
+
+Every batch lands in SQLite in one transaction, then in the search index;
+each article remembers which revision the index has seen. A run killed at any
+moment therefore leaves a consistent store, and the next run completes the
+index and skips what is already stored, without duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sporbar.errors import SporbarError
+from sporbar.models import Article, Duplicate, IngestReport, NearDuplicate, RawRecord, Rejection
+from sporbar.normalize import normalize_record
+from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint
+from sporbar.read import ReadProgress, read_paths
+from sporbar.store.search_index import SearchIndex
+from sporbar.store.sqlite import SQLiteStore
+
+DEFAULT_BATCH_SIZE = 1000
+ProgressCallback = Callable[[int, int, int], None]
+
+
+@dataclass(slots=True)
+class _Batch:
+    new: list[Article]
+    updated: list[Article]
+
+
+def ingest_paths(
+    store: SQLiteStore,
+    index: SearchIndex,
+    paths: Sequence[str],
+    *,
+    format: str | None = None,
+    date: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    rejects_path: str | Path | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> IngestReport:
+    """Ingest files, directories or ``-`` (stdin) into the store and its index.
+
+    ``on_progress(records_read, bytes_done, total_bytes)`` is called after each batch.
+    """
+    if date is not None:
+        # Fail before reading anything if the fallback date itself is wrong.
+        from sporbar.models import ArticleDate
+
+        ArticleDate.parse(date)
+    started = time.perf_counter()
+    report = IngestReport()
+    store.acquire_writer()
+    try:
+        sync_index(store, index)
+        run_id = store.start_run(paths)
+        progress = ReadProgress()
+        pending: list[Article] = []
+        for item in read_paths(paths, format=format, date=date, progress=progress):
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+            report.read += 1
+            article = _normalise(item, report)
+            if article is not None:
+                pending.append(article)
+            if len(pending) >= batch_size:
+                _write_batch(store, index, pending, report)
+                pending = []
+                if on_progress:
+                    on_progress(report.read, progress.bytes_done, progress.total_bytes)
+        if pending:
+            _write_batch(store, index, pending, report)
+        if on_progress:
+            on_progress(report.read, progress.total_bytes, progress.total_bytes)
+        store.add_rejects(run_id, report.rejected)
+        report.seconds = time.perf_counter() - started
+        store.finish_run(run_id, report)
+    finally:
+        index.close()
+        store.release_writer()
+    if report.rejected and rejects_path is not None:
+        report.rejects_file = str(write_rejects(report.rejected, rejects_path))
+    return report
+
+
+def _normalise(record: RawRecord, report: IngestReport) -> Article | None:
+    try:
+        return normalize_record(record)
+    except SporbarError as exc:
+        report.rejected.append(Rejection(record.location, exc.message, _raw_for_report(record)))
+        return None
+
+
+def _raw_for_report(record: RawRecord) -> str | None:
+    from sporbar.read.source import printable_raw
+
+    return printable_raw(record.raw) if record.raw is not None else None
+
+
+def _write_batch(store: SQLiteStore, index: SearchIndex, articles: list[Article], report: IngestReport) -> None:
+    batch = _classify(store, articles, report)
+    changed = batch.new + batch.updated
+    fingerprints = [(a.id, fp) for a in changed if (fp := fingerprint(a.text)) is not None]
+    links = _near_duplicates(store, fingerprints)
+    with store.atomic():
+        store.insert_articles(batch.new)
+        store.update_articles(batch.updated)
+        store.add_fingerprints(fingerprints)
+        store.link_near_duplicates(links)
+    report.stored += len(batch.new)
+    report.updated += len(batch.updated)
+    report.near_duplicates += len(links)
+    index.upsert(changed)
+    index.commit()
+    revisions = store.revisions([a.id for a in changed])
+    store.mark_indexed([(a.id, revisions[a.id]) for a in changed])
+
+
+def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport) -> _Batch:
+    """Split a batch into new and changed articles; count unchanged ones and exact duplicates."""
+    stored_by_id, stored_by_hash = store.existing(articles)
+    batch = _Batch(new=[], updated=[])
+    seen_ids: dict[str, Article] = {}
+    seen_hashes: dict[str, str] = {}
+    for article in articles:
+        owner = stored_by_hash.get(article.text_hash) or seen_hashes.get(article.text_hash)
+        if article.id in stored_by_id and stored_by_id[article.id] == article.text_hash:
+            report.unchanged += 1
+        elif owner is not None and owner != article.id:
+            report.duplicates.append(Duplicate(article.origin, article.id, owner))
+        elif article.id in seen_ids:
+            # The same id twice in one input: the later record is the newer version.
+            previous = seen_ids[article.id]
+            target = batch.updated if previous in batch.updated else batch.new
+            target[target.index(previous)] = article
+            seen_ids[article.id] = article
+            seen_hashes[article.text_hash] = article.id
+            report.updated += 1
+        else:
+            (batch.updated if article.id in stored_by_id else batch.new).append(article)
+            seen_ids[article.id] = article
+            seen_hashes[article.text_hash] = article.id
+    return batch
+
+
+def _near_duplicates(store: SQLiteStore, fingerprints: list[tuple[str, Fingerprint]]) -> list[NearDuplicate]:
+    """Find stored or same-batch articles whose MinHash similarity passes the threshold."""
+    if not fingerprints:
+        return []
+    keys = [key for _, fp in fingerprints for key in fp.band_keys]
+    stored_matches = store.band_matches(keys)
+    batch_matches: dict[int, list[str]] = {}
+    by_id = dict(fingerprints)
+    candidates: dict[str, set[str]] = {}
+    for article_id, fp in fingerprints:
+        found: set[str] = set()
+        for key in fp.band_keys:
+            found.update(stored_matches.get(key, ()))
+            found.update(batch_matches.get(key, ()))
+            batch_matches.setdefault(key, []).append(article_id)
+        found.discard(article_id)
+        if found:
+            candidates[article_id] = found
+    stored_ids = {other for found in candidates.values() for other in found if other not in by_id}
+    signatures = store.signatures(sorted(stored_ids)) if stored_ids else {}
+    links: dict[tuple[str, str], NearDuplicate] = {}
+    for article_id, found in candidates.items():
+        fp = by_id[article_id]
+        for other in found:
+            other_signature = by_id[other].signature if other in by_id else signatures.get(other)
+            if other_signature is None:
+                continue
+            similarity = fp.similarity(other_signature)
+            if similarity >= NEAR_DUPLICATE_THRESHOLD:
+                pair = (min(article_id, other), max(article_id, other))
+                links[pair] = NearDuplicate(pair[0], pair[1], round(similarity, 4))
+    return list(links.values())
+
+
+def sync_index(store: SQLiteStore, index: SearchIndex, *, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Bring the search index up to date with the store; return how many articles were (re)indexed."""
+    done = 0
+    while True:
+        rows = store.unindexed(batch_size)
+        if not rows:
+            return done
+        index.upsert(article for article, _ in rows)
+        index.commit()
+        store.mark_indexed([(article.id, revision) for article, revision in rows])
+        done += len(rows)
+
+
+def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
+    """Drop the search index and build it again from the store."""
+    store.acquire_writer()
+    try:
+        index.clear()
+        store.mark_all_unindexed()
+        count = sync_index(store, index)
+        index.close()
+        return count
+    finally:
+        store.release_writer()
+
+
+def write_rejects(rejects: Iterable[Rejection], path: str | Path) -> Path:
+    """Write rejected records (with their raw text) as JSON Lines, so nothing is lost."""
+    target = Path(path)
+    with target.open("w", encoding="utf-8") as out:
+        for reject in rejects:
+            out.write(json.dumps(reject.to_dict(), ensure_ascii=False) + "\n")
+    return target

@@ -1,0 +1,1 @@
+"""Interfaces over ``sporbar.api``: the command line now, HTTP and web later."""

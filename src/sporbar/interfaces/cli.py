@@ -1,0 +1,371 @@
+"""The ``sporbar`` command line: a thin layer over ``sporbar.api``.
+
+Each command parses its options, calls one API function and formats the
+result. Errors become one line on stderr and exit status 1 (a traceback only
+with ``--debug``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+import sporbar
+from sporbar.api import KnowledgeBase
+from sporbar.errors import SporbarError
+from sporbar.models import IngestReport, SearchHit
+from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS
+from sporbar.store import DEFAULT_DB
+
+app = typer.Typer(
+    name="sporbar",
+    help="Traceable, time-aware knowledge base from dated Norwegian news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state = {"debug": False}
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="SPORBAR_DB", help="The store file (default ./sporbar.db, or $SPORBAR_DB)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _open(db: Path, *, must_exist: bool = True) -> KnowledgeBase:
+    if must_exist and not db.exists():
+        raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
+    return sporbar.open(db)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@app.callback()
+def _global(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+# -- ingest --------------------------------------------------------------------
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories (read recursively); - for stdin.")],
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="Force a reader: seed, text, jsonl, json, csv, tsv, html.")
+    ] = None,
+    date: Annotated[
+        Optional[str], typer.Option("--date", help="Date for records that give none (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ] = None,
+    rejects: Annotated[
+        Optional[Path], typer.Option("--rejects", help="Where to write rejected records (default DB.rejects.jsonl).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000, help="Articles per transaction.")] = 1000,
+    json_output: JsonOption = False,
+) -> None:
+    """Read articles into the store and its search index.
+
+    Example: sporbar ingest ../shared/corpora/ndt-nob-news.jsonl examples/seeds
+    """
+    rejects_path = rejects or Path(f"{db}.rejects.jsonl")
+    with _open(db, must_exist=False) as kb:
+        started = time.perf_counter()
+        show_progress = err.is_terminal and not json_output
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[articles]:>8,} articles  {task.fields[rate]:>7,.0f}/s"),
+            TimeRemainingColumn(),
+            console=err,
+            disable=not show_progress,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("ingest", total=None, articles=0, rate=0.0)
+
+            def on_progress(records: int, done: int, total: int) -> None:
+                elapsed = max(time.perf_counter() - started, 1e-6)
+                progress.update(task, completed=done, total=total or None, articles=records, rate=records / elapsed)
+
+            report = kb.ingest(paths, format=format, date=date, rejects_path=rejects_path, batch_size=batch_size, on_progress=on_progress)
+    if json_output:
+        _print_json(report.to_dict())
+    else:
+        _print_ingest_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_ingest_report(report: IngestReport) -> None:
+    rate = report.read / report.seconds if report.seconds else 0.0
+    out.print(
+        f"read {report.read:,} · stored {report.stored:,} · updated {report.updated:,} · unchanged {report.unchanged:,}"
+        f" · duplicates {len(report.duplicates):,} · near-duplicate links {report.near_duplicates:,}"
+        f" · rejected {len(report.rejected):,}  ({report.seconds:.1f} s, {rate:,.0f} articles/s)"
+    )
+    for dup in report.duplicates[:20]:
+        where = str(dup.location) if dup.location else "?"
+        out.print(f"  duplicate  {escape(where)}: {escape(dup.article_id)} has the same text as {escape(dup.duplicate_of)}")
+    if len(report.duplicates) > 20:
+        out.print(f"  … and {len(report.duplicates) - 20:,} more duplicates")
+    for reject in report.rejected:
+        err.print(f"  rejected   {escape(str(reject.location))}: {escape(reject.reason)}")
+    if report.rejects_file:
+        err.print(f"rejected records written to {escape(report.rejects_file)}")
+
+
+# -- search --------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", -exclusions, a OR b, =exact.')],
+    db: DbOption = Path(DEFAULT_DB),
+    since: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--to", help="Latest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many hits.")] = 10,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    json_output: JsonOption = False,
+) -> None:
+    """Search articles with Norwegian base-form matching, BM25 ranking and date filters.
+
+    Example: sporbar search fremmedkriger --from 2019 --to 2019-12
+    """
+    with _open(db) as kb:
+        hits, total = kb.search_with_total(query, since=since, until=until, sources=source or (), limit=limit, offset=offset)
+    if json_output:
+        _print_json({"query": query, "total": total, "offset": offset, "hits": [h.to_dict() for h in hits]})
+        return
+    if not hits:
+        out.print(f"no articles match {query!r}" if total == 0 else f"no more hits (total {total})")
+        return
+    out.print(f"{total:,} article{'s' if total != 1 else ''} match; showing {offset + 1}–{offset + len(hits)}\n")
+    for rank, hit in enumerate(hits, start=offset + 1):
+        _print_hit(rank, hit)
+
+
+def _print_hit(rank: int, hit: SearchHit) -> None:
+    heading = Text(f"{rank:>3}. ", style="bold")
+    heading.append(hit.date, style="cyan")
+    if hit.source:
+        heading.append(f"  {hit.source}", style="magenta")
+    heading.append(f"  {hit.title or '(untitled)'}", style="bold")
+    heading.append(f"  [{hit.article_id}]", style="dim")
+    out.print(heading)
+    text = hit.snippet.text.replace("\n", " ")
+    if not out.is_terminal:
+        # Without colours the hits are marked with brackets, so pipes and logs still show them.
+        out.print("     " + hit.snippet.marked("[", "]").replace("\n", " "))
+        out.print()
+        return
+    snippet = Text("     ")
+    cursor = 0
+    for highlight in hit.snippet.highlights:
+        snippet.append(text[cursor : highlight.start])
+        snippet.append(text[highlight.start : highlight.end], style="bold yellow")
+        cursor = highlight.end
+    snippet.append(text[cursor:])
+    out.print(snippet)
+    out.print()
+
+
+# -- show, stats, report ---------------------------------------------------------
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="The article's id.")],
+    db: DbOption = Path(DEFAULT_DB),
+    json_output: JsonOption = False,
+) -> None:
+    """Show one article with its metadata and near-duplicates.
+
+    Example: sporbar show ndt-ap001-001
+    """
+    with _open(db) as kb:
+        article = kb.article(article_id)
+        near = kb.near_duplicates(article_id)
+    if json_output:
+        record = article.to_export()
+        record["near_duplicates"] = [{"id": n.other_id, "similarity": n.similarity} for n in near]
+        record["origin"] = str(article.origin) if article.origin else None
+        _print_json(record)
+        return
+    out.print(Text(article.title or "(untitled)", style="bold"))
+    details = [f"id {article.id}", f"date {article.date.value} ({article.date.precision.value})"]
+    if article.source:
+        details.append(f"source {article.source}")
+    if article.url:
+        details.append(article.url)
+    out.print(Text(" · ".join(details), style="dim"))
+    if article.origin:
+        out.print(Text(f"from {article.origin}", style="dim"))
+    for n in near:
+        out.print(Text(f"near-duplicate of {n.other_id} (similarity {n.similarity:.2f})", style="yellow"))
+    out.print()
+    out.print(Text(article.text))
+
+
+@app.command()
+def stats(db: DbOption = Path(DEFAULT_DB), json_output: JsonOption = False) -> None:
+    """Show counts and sizes of the archive.
+
+    Example: sporbar stats --db demo.db
+    """
+    with _open(db) as kb:
+        figures = kb.stats()
+    if json_output:
+        _print_json(figures)
+        return
+    table = Table(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    mb = 1024 * 1024
+    rows = [
+        ("store", f"{figures['path']} (SQLite, schema v{figures['schema_version']}, {figures['size_bytes'] / mb:.1f} MB)"),
+        ("search index", f"{figures['index_path']} ({figures['index_documents']:,} documents, {figures['index_size_bytes'] / mb:.1f} MB)"),
+        ("articles", f"{figures['articles']:,} ({figures['words']:,} words)"),
+        ("dates", f"{figures['first_date'] or '–'} … {figures['last_date'] or '–'}"),
+        ("date precision", ", ".join(f"{k} {v:,}" for k, v in figures["date_precision"].items()) or "–"),
+        ("sources", ", ".join(f"{k} {v:,}" for k, v in figures["sources"].items()) or "–"),
+        ("years", ", ".join(f"{k} {v:,}" for k, v in figures["years"].items()) or "–"),
+        ("near-duplicate pairs", f"{figures['near_duplicate_pairs']:,}"),
+        ("waiting for the index", f"{figures['unindexed']:,}"),
+        ("ingest runs", f"{figures['ingest_runs']:,}"),
+    ]
+    for name, value in rows:
+        table.add_row(name, escape(value))
+    out.print(table)
+
+
+@app.command()
+def report(db: DbOption = Path(DEFAULT_DB), limit: Annotated[int, typer.Option("--limit", min=1)] = 50) -> None:
+    """Print a readable report of the archive: every article with its date, source and opening.
+
+    Example: sporbar report --db demo.db
+    """
+    with _open(db) as kb:
+        figures = kb.stats()
+        articles = []
+        for article in kb.articles():
+            articles.append(article)
+            if len(articles) >= limit:
+                break
+    out.print(Text(f"sporbar archive {figures['path']}", style="bold"))
+    out.print(
+        f"{figures['articles']:,} articles, {figures['words']:,} words, "
+        f"{figures['first_date'] or '–'} … {figures['last_date'] or '–'}\n"
+    )
+    table = Table(show_lines=False)
+    table.add_column("date", style="cyan", no_wrap=True)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("source")
+    table.add_column("words", justify="right")
+    table.add_column("title or opening")
+    for article in articles:
+        opening = article.title or article.text.split("\n", 1)[0]
+        if len(opening) > 90:
+            opening = opening[:89].rsplit(" ", 1)[0] + " …"
+        table.add_row(
+            f"{article.date.value} ({article.date.precision.value})",
+            article.id,
+            escape(article.source or "–"),
+            f"{len(article.text.split()):,}",
+            escape(opening),
+        )
+    out.print(table)
+    if figures["articles"] > len(articles):
+        out.print(f"… and {figures['articles'] - len(articles):,} more (--limit)")
+
+
+# -- export, reindex ---------------------------------------------------------------
+
+
+@app.command()
+def export(
+    kind: Annotated[str, typer.Argument(help=f"What to export: {', '.join(EXPORT_KINDS)}.")],
+    db: DbOption = Path(DEFAULT_DB),
+    format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
+    out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Export records in the documented contract's fields.
+
+    Example: sporbar export articles --format parquet --out articles.parquet
+    """
+    with _open(db) as kb:
+        count = kb.export(kind, format=format, out=out_path if out_path is not None else sys.stdout)
+    if out_path is not None:
+        err.print(f"wrote {count:,} {kind} to {out_path}")
+
+
+@app.command()
+def reindex(db: DbOption = Path(DEFAULT_DB)) -> None:
+    """Rebuild the search index from the store.
+
+    Example: sporbar reindex --db demo.db
+    """
+    with _open(db) as kb:
+        started = time.perf_counter()
+        count = kb.reindex()
+    out.print(f"indexed {count:,} articles in {time.perf_counter() - started:.1f} s")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn every error into one line and an exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or os.environ.get("SPORBAR_DEBUG") == "1"
+    try:
+        result = app(args=args, standalone_mode=False, prog_name="sporbar")
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show(file=sys.stderr)
+        return int(exc.exit_code)
+    except SporbarError as exc:
+        if debug:
+            raise
+        err.print(f"error: {escape(exc.message)}", style="red")
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted: the store is consistent; run the same command again to finish")
+        return 130
+    except Exception as exc:  # the one place where unexpected errors become a line
+        if debug:
+            raise
+        err.print(f"error: {escape(type(exc).__name__)}: {escape(str(exc))} (run with --debug for the traceback)", style="red")
+        return 1
+    return int(result) if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()

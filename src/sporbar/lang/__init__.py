@@ -1,0 +1,1 @@
+"""Language data: inert constants and data files, no logic."""

@@ -1,0 +1,1 @@
+"""Norwegian Bokmål language data."""

@@ -1,0 +1,69 @@
+"""Text normalisation: Unicode NFC, mojibake repair, whitespace, paragraphs.
+
+Dashes and quotation marks are left as written («», “”, -, –): later stages
+need to tell a dialogue dash from a hyphen and guillemets from straight quotes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+from sporbar.lang.nb.punctuation import INVISIBLE_CHARACTERS
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=True,
+    fix_character_width=True,
+    uncurl_quotes=False,  # «» and “” carry meaning for quote extraction
+    fix_line_breaks=True,
+    fix_surrogates=True,
+    remove_control_chars=True,
+    normalization="NFC",
+    explain=False,
+)
+# Mojibake of UTF-8 read as Latin-1/Windows-1252 always contains one of these.
+_MOJIBAKE_HINT = re.compile("[ÃÂâ\u0080-\u009fï¿½]")
+_INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE_CHARACTERS)) + "]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
+_PARAGRAPH_BREAK = re.compile(r"\n{3,}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def normalize_text(text: str) -> str:
+    """Return the canonical form of an article body.
+
+    Paragraphs are separated by one blank line; line breaks inside a
+    paragraph are kept (some corpora put one sentence on each line).
+    """
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    if _MOJIBAKE_HINT.search(text) or "&" in text:
+        text = ftfy.fix_text(text, _FTFY_CONFIG)
+    else:
+        # ftfy is the slow part; without any sign of mojibake only the cheap fixes are needed.
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+        text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _HORIZONTAL_SPACE.sub(" ", text)
+    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+    text = _PARAGRAPH_BREAK.sub("\n\n", text)
+    return text.strip()
+
+
+def normalize_title(title: str | None) -> str | None:
+    """Return a title on one line, or None when nothing is left."""
+    if title is None:
+        return None
+    cleaned = normalize_text(title).replace("\n", " ")
+    return cleaned or None

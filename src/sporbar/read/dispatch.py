@@ -1,0 +1,142 @@
+"""Choose a reader for each input and walk directories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sporbar.errors import UnknownFormat
+from sporbar.models import RawRecord, Rejection, SourceLocation
+from sporbar.read.documents import is_seed_format, read_html, read_text_document
+from sporbar.read.records import read_csv, read_json, read_jsonl
+from sporbar.read.source import decode, looks_binary, read_bytes
+
+Reader = Callable[..., Iterator[RawRecord | Rejection]]
+
+FORMATS: dict[str, Reader] = {
+    "seed": read_text_document,
+    "text": read_text_document,
+    "jsonl": read_jsonl,
+    "json": read_json,
+    "csv": read_csv,
+    "tsv": lambda text, path, *, default_date: read_csv(text, path, default_date=default_date, delimiter="\t"),
+    "html": read_html,
+}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+@dataclass(slots=True)
+class ReadProgress:
+    """Bytes of input read so far, for progress bars."""
+
+    total_bytes: int = 0
+    bytes_done: int = 0
+
+
+def detect_format(path: str, head: str | None = None) -> str:
+    """Return the format name for a path (by extension) or for stdin (by its first characters)."""
+    name = path[:-3] if path.endswith(".gz") else path
+    suffix = Path(name).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if head is not None:
+        start = head.lstrip()[:200]
+        if start.startswith("{"):
+            return "jsonl"
+        if start.startswith("["):
+            return "json"
+        if start[:1] == "<":
+            return "html"
+        if is_seed_format(head):
+            return "seed"
+        return "text"
+    raise UnknownFormat(f"{path}: unknown format for extension {suffix or '(none)'!r}; pass --format ({', '.join(FORMATS)})")
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, Rejection | None]]:
+    """Yield every file under the given paths (directories recursively, in sorted order)."""
+    for path in paths:
+        if path == "-":
+            yield path, None
+            continue
+        target = Path(path)
+        if target.is_dir():
+            for root, dirs, files in os.walk(target):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield str(Path(root) / name), None
+        elif target.is_file():
+            yield str(target), None
+        elif target.exists():
+            yield path, Rejection(SourceLocation(path), "not a regular file")
+        else:
+            yield path, Rejection(SourceLocation(path), "no such file or directory")
+
+
+def read_paths(
+    paths: Iterable[str],
+    *,
+    format: str | None = None,
+    date: str | None = None,
+    progress: ReadProgress | None = None,
+) -> Iterator[RawRecord | Rejection]:
+    """Yield records and rejections from every input, in order.
+
+    ``format`` forces one reader for every file; ``date`` is used for records
+    that state none (plain text, HTML pages without a date, JSON without one).
+    """
+    if format is not None and format not in FORMATS:
+        raise UnknownFormat(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    files = list(expand_paths(paths))
+    if progress is not None:
+        progress.total_bytes = sum(_size(path) for path, problem in files if problem is None)
+    for path, problem in files:
+        if problem is not None:
+            yield problem
+            continue
+        yield from _read_one(path, format=format, date=date)
+        if progress is not None:
+            progress.bytes_done += _size(path)
+
+
+def _size(path: str) -> int:
+    try:
+        return 0 if path == "-" else os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _read_one(path: str, *, format: str | None, date: str | None) -> Iterator[RawRecord | Rejection]:
+    location = SourceLocation(path)
+    try:
+        data = read_bytes(path)
+    except (OSError, EOFError) as exc:
+        yield Rejection(location, f"cannot read file: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+        return
+    if not data.strip():
+        yield Rejection(location, "empty file")
+        return
+    if looks_binary(data):
+        yield Rejection(location, "binary file (contains NUL bytes), not text")
+        return
+    text = decode(data)
+    try:
+        chosen = format or detect_format(path, text[:1000] if path == "-" else None)
+    except UnknownFormat as exc:
+        yield Rejection(location, exc.message.split(": ", 1)[-1])
+        return
+    reader = FORMATS[chosen]
+    yield from reader(text, path, default_date=date)

@@ -1,0 +1,51 @@
+"""Turn files (plain or gzipped) and standard input into decoded text.
+
+Bytes that are not UTF-8 are kept as lone surrogates (``surrogateescape``), so a
+reader can reject exactly the records that contain them and keep the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import sys
+from pathlib import Path
+
+BINARY_SNIFF_BYTES = 8192
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def read_bytes(path: str) -> bytes:
+    """Return the whole content of a file (gunzipped if it ends in .gz) or of stdin for ``-``."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    data = Path(path).read_bytes()
+    if path.endswith(".gz"):
+        data = gzip.decompress(data)
+    return data
+
+
+def looks_binary(data: bytes) -> bool:
+    """Say whether bytes look like a binary file rather than text (NUL bytes near the start)."""
+    return b"\x00" in data[:BINARY_SNIFF_BYTES]
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), keeping undecodable bytes as surrogates."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def undecodable_at(text: str) -> int | None:
+    """Return the index of the first byte that was not valid UTF-8, or None."""
+    match = _UNDECODABLE.search(text)
+    return match.start() if match else None
+
+
+def printable_raw(text: str, limit: int = 100_000) -> str:
+    """Return a record's raw text safe to write as JSON (undecodable bytes as \\xNN)."""
+    clipped = text[:limit]
+    if undecodable_at(clipped) is not None:
+        clipped = clipped.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+    return clipped

@@ -1,0 +1,156 @@
+"""Numbered, named schema migrations, recorded in the database itself.
+
+Each migration runs once, inside a transaction, and is recorded in
+``schema_migrations``; ``pending`` only reads. Never edit a migration that has
+shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sporbar.errors import SchemaTooNew
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection], None]], Callable[[sqlite3.Connection], None]]:
+    def register(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+        MIGRATIONS.append(Migration(version, name, fn))
+        MIGRATIONS.sort(key=lambda m: m.version)
+        return fn
+
+    return register
+
+
+@migration(1, "articles")
+def _articles(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            date TEXT NOT NULL,
+            date_precision TEXT NOT NULL CHECK (date_precision IN ('year', 'month', 'day', 'datetime')),
+            date_start TEXT NOT NULL,
+            date_end TEXT NOT NULL,
+            title TEXT,
+            source TEXT,
+            url TEXT,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL UNIQUE,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            origin_file TEXT,
+            origin_line INTEGER,
+            ingested_at TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 1,
+            indexed_revision INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX articles_date ON articles (date_start, date_end);
+        CREATE INDEX articles_source ON articles (source);
+        CREATE INDEX articles_unindexed ON articles (id) WHERE indexed_revision < revision;
+
+        CREATE TABLE article_fingerprints (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            signature BLOB NOT NULL
+        );
+        CREATE TABLE fingerprint_bands (
+            band_key INTEGER NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX fingerprint_bands_article ON fingerprint_bands (article_id);
+
+        CREATE TABLE near_duplicates (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            other_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            similarity REAL NOT NULL,
+            PRIMARY KEY (article_id, other_id),
+            CHECK (article_id < other_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX near_duplicates_other ON near_duplicates (other_id);
+
+        CREATE TABLE ingest_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            inputs TEXT NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            stored INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE rejects (
+            run_id INTEGER NOT NULL REFERENCES ingest_runs (id) ON DELETE CASCADE,
+            file TEXT NOT NULL,
+            line INTEGER,
+            reason TEXT NOT NULL,
+            raw TEXT
+        );
+        """
+    )
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    ``executescript`` would commit first, so a failed migration could leave
+    half a schema behind; statements run one by one here instead.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
+    )
+    row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def pending(conn: sqlite3.Connection) -> list[Migration]:
+    """Return the migrations this database has not had yet (reads only)."""
+    version = current_version(conn)
+    latest = MIGRATIONS[-1].version
+    if version > latest:
+        raise SchemaTooNew(f"the store has schema version {version}, this sporbar knows up to {latest}: upgrade sporbar")
+    return [m for m in MIGRATIONS if m.version > version]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations, each in its own transaction; return their names."""
+    applied = []
+    for step in pending(conn):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the write lock.
+            if current_version(conn) >= step.version:
+                conn.execute("COMMIT")
+                continue
+            step.apply(conn)
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (step.version, step.name))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(step.name)
+    return applied

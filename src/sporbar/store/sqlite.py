@@ -1,0 +1,383 @@
+"""The embedded default store: one SQLite file (WAL, foreign keys, migrations).
+
+SQLite is the source of truth. The search index is derived from it: every
+article row carries a ``revision`` and the ``indexed_revision`` the index has
+seen, so an interrupted run can always bring the index up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sporbar.errors import StoreError, StoreLocked
+from sporbar.models import Article, ArticleDate, DatePrecision, IngestReport, NearDuplicate, Rejection, SourceLocation
+from sporbar.normalize.dedupe import Fingerprint, signature_from_bytes
+from sporbar.store.migrations import current_version, migrate
+
+_CHUNK = 500
+_ARTICLE_COLUMNS = "id, date, date_precision, title, source, url, text, text_hash, metadata, origin_file, origin_line"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _article_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Article:
+    (id_, date, precision, title, source, url, text, text_hash, metadata, origin_file, origin_line) = row
+    return Article(
+        id=id_,
+        date=ArticleDate(date, DatePrecision(precision)),
+        text=text,
+        text_hash=text_hash,
+        title=title,
+        source=source,
+        url=url,
+        metadata=json.loads(metadata) if metadata else {},
+        origin=SourceLocation(origin_file, origin_line) if origin_file else None,
+    )
+
+
+class SQLiteStore:
+    """Articles and everything derived from them, in one SQLite file."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"no store at {self.path} (run `sporbar ingest` first, or check --db)")
+        if self.path.parent and not self.path.parent.exists():
+            raise StoreError(f"folder {self.path.parent} does not exist")
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a usable sporbar store: {exc}") from None
+        self._lock_file: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return current_version(self.conn)
+
+    def close(self) -> None:
+        self.release_writer()
+        self.conn.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """Run a block in one write transaction: all of it lands, or none."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def acquire_writer(self) -> None:
+        """Take the store's single-writer lock, or raise ``StoreLocked`` at once."""
+        if self._lock_file is not None:
+            return
+        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLocked(f"another sporbar process is writing to {self.path}; try again when it has finished") from None
+        self._lock_file = fd
+
+    def release_writer(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            os.close(self._lock_file)
+            self._lock_file = None
+
+    # -- articles ----------------------------------------------------------
+
+    def existing(self, articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, str]]:
+        """Return ``{id: text_hash}`` for stored ids and ``{text_hash: id}`` for stored texts among ``articles``."""
+        by_id: dict[str, str] = {}
+        by_hash: dict[str, str] = {}
+        for chunk in _chunks(articles):
+            ids = [a.id for a in chunk]
+            marks = ",".join("?" * len(ids))
+            for id_, text_hash in self.conn.execute(f"SELECT id, text_hash FROM articles WHERE id IN ({marks})", ids):
+                by_id[id_] = text_hash
+            hashes = [a.text_hash for a in chunk]
+            for id_, text_hash in self.conn.execute(f"SELECT id, text_hash FROM articles WHERE text_hash IN ({marks})", hashes):
+                by_hash[text_hash] = id_
+        return by_id, by_hash
+
+    def insert_articles(self, articles: Sequence[Article]) -> None:
+        """Insert new articles (call inside ``atomic``)."""
+        now = _now()
+        self.conn.executemany(
+            "INSERT INTO articles (id, date, date_precision, date_start, date_end, title, source, url, text, text_hash,"
+            " metadata, origin_file, origin_line, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [self._row(a, now) for a in articles],
+        )
+
+    def update_articles(self, articles: Sequence[Article]) -> None:
+        """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
+        now = _now()
+        for a in articles:
+            row = self._row(a, now)
+            self.conn.execute(
+                "UPDATE articles SET date=?, date_precision=?, date_start=?, date_end=?, title=?, source=?, url=?, text=?,"
+                " text_hash=?, metadata=?, origin_file=?, origin_line=?, ingested_at=?, revision = revision + 1 WHERE id=?",
+                row[1:] + (a.id,),
+            )
+            self.conn.execute("DELETE FROM article_fingerprints WHERE article_id = ?", (a.id,))
+            self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
+            self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
+
+    @staticmethod
+    def _row(a: Article, now: str) -> tuple[Any, ...]:
+        return (
+            a.id,
+            a.date.value,
+            a.date.precision.value,
+            a.date.start.isoformat(),
+            a.date.end.isoformat(),
+            a.title,
+            a.source,
+            a.url,
+            a.text,
+            a.text_hash,
+            json.dumps(a.metadata, ensure_ascii=False, default=str),
+            a.origin.path if a.origin else None,
+            a.origin.line if a.origin else None,
+            now,
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_from_row(row) if row else None
+
+    def articles_by_id(self, ids: Sequence[str]) -> dict[str, Article]:
+        found: dict[str, Article] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", list(chunk)):
+                article = _article_from_row(row)
+                found[article.id] = article
+        return found
+
+    def iter_articles(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sources: Sequence[str] = (),
+        batch_size: int = 1000,
+    ) -> Iterator[Article]:
+        """Yield stored articles in date order, optionally only those that may fall in a date range."""
+        where, params = self._filters(since=since, until=until, sources=sources)
+        last: tuple[str, str] = ("", "")
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS}, date_start FROM articles WHERE {where} AND (date_start, id) > (?, ?)"
+                " ORDER BY date_start, id LIMIT ?",
+                (*params, last[0], last[1], batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_from_row(row[:-1])
+            last = (rows[-1][-1], rows[-1][0])
+
+    @staticmethod
+    def _filters(*, since: dt.date | None, until: dt.date | None, sources: Sequence[str]) -> tuple[str, list[Any]]:
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if since is not None:
+            clauses.append("date_end >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("date_start <= ?")
+            params.append(until.isoformat())
+        if sources:
+            clauses.append(f"lower(source) IN ({','.join('?' * len(sources))})")
+            params.extend(s.lower() for s in sources)
+        return " AND ".join(clauses), params
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def all_ids(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM articles")}
+
+    # -- search-index bookkeeping -------------------------------------------
+
+    def unindexed(self, limit: int = 1000) -> list[tuple[Article, int]]:
+        """Return articles whose current revision the search index has not seen, with that revision."""
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLUMNS}, revision FROM articles WHERE indexed_revision < revision LIMIT ?", (limit,)
+        ).fetchall()
+        return [(_article_from_row(row[:-1]), int(row[-1])) for row in rows]
+
+    def revisions(self, ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for article_id, revision in self.conn.execute(
+                f"SELECT id, revision FROM articles WHERE id IN ({marks})", list(chunk)
+            ):
+                found[article_id] = int(revision)
+        return found
+
+    def count_unindexed(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles WHERE indexed_revision < revision").fetchone()[0])
+
+    def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
+        with self.atomic():
+            self.conn.executemany(
+                "UPDATE articles SET indexed_revision = ? WHERE id = ? AND revision = ?",
+                [(rev, id_, rev) for id_, rev in revisions],
+            )
+
+    def mark_all_unindexed(self) -> None:
+        with self.atomic():
+            self.conn.execute("UPDATE articles SET indexed_revision = 0")
+
+    # -- near duplicates -----------------------------------------------------
+
+    def add_fingerprints(self, items: Sequence[tuple[str, Fingerprint]]) -> None:
+        """Store fingerprints and their band keys (call inside ``atomic``)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO article_fingerprints (article_id, signature) VALUES (?, ?)",
+            [(id_, fp.signature_bytes()) for id_, fp in items],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO fingerprint_bands (band_key, article_id) VALUES (?, ?)",
+            [(key, id_) for id_, fp in items for key in fp.band_keys],
+        )
+
+    def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
+        """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
+        found: dict[int, list[str]] = {}
+        for chunk in _chunks(list(band_keys), 900):
+            marks = ",".join("?" * len(chunk))
+            for key, article_id in self.conn.execute(
+                f"SELECT band_key, article_id FROM fingerprint_bands WHERE band_key IN ({marks})", list(chunk)
+            ):
+                found.setdefault(key, []).append(article_id)
+        return found
+
+    def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Return ``{article_id: MinHash signature}`` for stored articles."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for article_id, blob in self.conn.execute(
+                f"SELECT article_id, signature FROM article_fingerprints WHERE article_id IN ({marks})", list(chunk)
+            ):
+                found[article_id] = signature_from_bytes(blob)
+        return found
+
+    def link_near_duplicates(self, pairs: Sequence[NearDuplicate]) -> None:
+        """Record near-duplicate pairs (call inside ``atomic``); each pair is stored once, smaller id first."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO near_duplicates (article_id, other_id, similarity) VALUES (?, ?, ?)",
+            [(min(p.article_id, p.other_id), max(p.article_id, p.other_id), p.similarity) for p in pairs],
+        )
+
+    def near_duplicates_of(self, article_id: str) -> list[NearDuplicate]:
+        rows = self.conn.execute(
+            "SELECT article_id, other_id, similarity FROM near_duplicates WHERE article_id = ? OR other_id = ?"
+            " ORDER BY similarity DESC",
+            (article_id, article_id),
+        ).fetchall()
+        return [
+            NearDuplicate(article_id, b if a == article_id else a, round(sim, 4)) for a, b, sim in rows
+        ]
+
+    def count_near_duplicates(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM near_duplicates").fetchone()[0])
+
+    # -- ingest runs ---------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str]) -> int:
+        with self.atomic():
+            cursor = self.conn.execute(
+                "INSERT INTO ingest_runs (started_at, inputs) VALUES (?, ?)", (_now(), json.dumps(list(inputs)))
+            )
+        return int(cursor.lastrowid or 0)
+
+    def add_rejects(self, run_id: int, rejects: Sequence[Rejection]) -> None:
+        if not rejects:
+            return
+        with self.atomic():
+            self.conn.executemany(
+                "INSERT INTO rejects (run_id, file, line, reason, raw) VALUES (?, ?, ?, ?, ?)",
+                [(run_id, r.location.path, r.location.line, r.reason, r.raw) for r in rejects],
+            )
+
+    def finish_run(self, run_id: int, report: IngestReport) -> None:
+        with self.atomic():
+            self.conn.execute(
+                "UPDATE ingest_runs SET finished_at=?, read=?, stored=?, updated=?, unchanged=?, duplicates=?, rejected=?"
+                " WHERE id=?",
+                (
+                    _now(),
+                    report.read,
+                    report.stored,
+                    report.updated,
+                    report.unchanged,
+                    len(report.duplicates),
+                    len(report.rejected),
+                    run_id,
+                ),
+            )
+
+    # -- statistics ----------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        c = self.conn
+        total, first, last = c.execute("SELECT count(*), min(date_start), max(date_end) FROM articles").fetchone()
+        sources = c.execute(
+            "SELECT coalesce(source, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        years = c.execute("SELECT substr(date, 1, 4), count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+        precision = c.execute("SELECT date_precision, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+        words = c.execute(
+            "SELECT coalesce(sum(length(text) - length(replace(replace(text, char(10), ' '), ' ', '')) + 1), 0) FROM articles"
+        ).fetchone()[0]
+        runs = c.execute("SELECT count(*) FROM ingest_runs").fetchone()[0]
+        return {
+            "backend": self.backend,
+            "path": str(self.path),
+            "schema_version": self.schema_version,
+            "articles": total,
+            "words": int(words),
+            "first_date": first,
+            "last_date": last,
+            "sources": dict(sources),
+            "years": dict(years),
+            "date_precision": dict(precision),
+            "near_duplicate_pairs": self.count_near_duplicates(),
+            "unindexed": self.count_unindexed(),
+            "ingest_runs": runs,
+            "size_bytes": sum(
+                p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists()
+            ),
+        }

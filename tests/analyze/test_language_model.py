@@ -1,0 +1,133 @@
+"""The shipped Norwegian pipeline (issue 3): loads offline, finds the seed articles' people."""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sporbar.analyze import language_model
+from sporbar.analyze.language_model import MODEL_NAME, MODEL_VERSION, load
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("SPORBAR_SHARED", REPO.parent / "shared"))
+SEEDS = SHARED / "seeds"
+
+PERSONS = {
+    "000": ["Donald Trump", "Tillerson", "Børge Brende", "Abu Bakr al-Baghdadi"],
+    "002": ["Mike Pompeo", "Ine Eriksen Søreide", "Kristin Enstad", "Tor Mikkel Wara",
+            "Donald Trump"],
+}
+
+
+def seed_text(prefix: str) -> str:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    raw = path.read_text(encoding="utf8")
+    body = re.sub(r"^\s*date \d{4}-\d{2}\s", "", raw)
+    return body.replace("\\,", ",")
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load()
+
+
+@pytest.fixture(scope="module")
+def seed_docs(nlp):
+    if not SEEDS.exists():
+        pytest.skip(f"seed articles not found at {SEEDS}")
+    return {p: nlp(seed_text(p)) for p in PERSONS}
+
+
+def test_constants_and_model_dir():
+    assert MODEL_NAME == "nb_sporbar"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", MODEL_VERSION)
+    path = language_model.model_path()
+    assert (path / "config.cfg").exists() and (path / "meta.json").exists()
+    total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    assert total <= 80 * 1024 * 1024
+
+
+def test_loads_without_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the language model tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    language_model._cache.clear()
+    nlp = load()
+    assert nlp.pipe_names[:6] == ["tok2vec", "tagger", "morphologizer",
+                                  "trainable_lemmatizer", "parser", "ner"]
+    assert "sporbar_doc_consistency" in nlp.pipe_names
+    assert set(nlp.get_pipe("ner").labels) >= set(language_model.ENTITY_LABELS) - {"MISC"}
+    assert load() is nlp  # cached
+
+
+def test_loads_fast_in_a_fresh_process():
+    code = ("import time; t = time.perf_counter(); "
+            "from sporbar.analyze.language_model import load; load(); "
+            "print(time.perf_counter() - t)")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120, check=True)
+    assert float(out.stdout.strip().splitlines()[-1]) < 5.0
+
+
+@pytest.mark.parametrize("prefix,name", [(p, n) for p, ns in PERSONS.items() for n in ns])
+def test_seed_person_found_as_per(seed_docs, prefix, name):
+    doc = seed_docs[prefix]
+    ents = [(e.text, e.label_) for e in doc.ents]
+    assert (name, "PER") in ents, f"{name!r} not PER in seed {prefix}: {ents}"
+    # every exact occurrence of the full name is one PER span
+    for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.text):
+        span = doc.char_span(m.start(), m.end())
+        assert span is not None, f"{name!r} at {m.start()} is not on token boundaries"
+        assert any(e.start_char == m.start() and e.end_char == m.end() and e.label_ == "PER"
+                   for e in doc.ents), f"{name!r} at {m.start()} not an exact PER span"
+
+
+def test_sentences(seed_docs):
+    doc = seed_docs["002"]
+    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert "Møtet foregikk i Washington D.C." in sents
+    assert "Norges utenriksminister Ine Eriksen Søreide var til stede." in sents
+    assert "Alle må bidra." in sents
+    # no sentence runs across a paragraph break
+    assert not any("\n\n" in s for s in sents)
+    assert 25 <= len(sents) <= 60
+
+
+@pytest.mark.parametrize("word,lemma", [
+    ("snakket", "snakke"), ("sier", "si"), ("myndighetene", "myndighet"),
+    ("fremmedkrigere", "fremmedkriger"), ("landene", "land"), ("sa", "si"),
+])
+def test_lemmas(seed_docs, word, lemma):
+    doc = seed_docs["002"]
+    toks = [t for t in doc if t.text == word]
+    assert toks, word
+    assert all(t.lemma_ == lemma for t in toks), [(t.text, t.lemma_) for t in toks]
+
+
+def test_tags_and_parse(seed_docs):
+    doc = seed_docs["002"]
+    tok = next(t for t in doc if t.text == "Pompeo")
+    assert tok.tag_ == "subst"
+    assert any(t.dep_ == "SUBJ" for t in doc)
+    assert all(t.head.i >= 0 for t in doc)
+
+
+def test_document_consistency_component(nlp):
+    from spacy.tokens import Span
+
+    from sporbar.analyze.consistency import DocConsistency
+
+    doc = nlp.make_doc("Kari Nordmann kom. Nordmann sa nei. Nordmanns bil sto der.")
+    doc.ents = [Span(doc, 0, 2, label="PER"), Span(doc, 4, 5, label="ORG")]
+    doc = DocConsistency()(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Kari Nordmann", "PER"), ("Nordmann", "PER"), ("Nordmanns", "PER")]
