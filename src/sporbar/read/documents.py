@@ -67,7 +67,6 @@ def read_html(text: str, path: str, *, default_date: str | None) -> Iterator[Raw
             with_metadata=True,
             include_comments=False,
             include_tables=False,
-            favor_precision=True,
             deduplicate=False,
         )
     except Exception as exc:  # trafilatura raises many kinds on broken markup

@@ -22,7 +22,7 @@ from sporbar.models import Article, Clause, ParsedQuery, Term
 from sporbar.store.search_terms import base_form, base_forms_text
 
 INDEX_FORMAT = 1
-EXACT_BOOST = 2.0
+EXACT_BOOST = 10.0
 WRITER_HEAP_BYTES = 128_000_000
 
 

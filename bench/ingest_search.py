@@ -1,0 +1,433 @@
+"""Ingest rate, store/index size and search latency at scale (issue 2).
+
+Builds a synthetic corpus of N articles (default 100,000) by resampling real
+sentences from the NDT news corpus (../shared/corpora/ndt-nob-news.jsonl) with
+random dates (uniform 1998-01-01..2019-12-31, day precision) and random
+sources taken from the corpus, ~400 words per article. Then, through the
+public API only (no language model: the API does not run one yet):
+
+1. ingest: ``sporbar.open(db).ingest([corpus.jsonl])`` into a fresh store,
+   timed: articles/s, store size (.db + -wal), index size (``db + ".index"``)
+   and the process's peak memory (ru_maxrss);
+2. search: four fixed, seeded query sets of 200 queries each (single common
+   terms, rare terms, two common terms, two-word phrases), each query with a
+   random 12–60-month date window inside 1998–2019, top 10 with snippets,
+   after 20 warm-up queries: p50, p95 and mean per class and for all; the
+   common terms also without the date filter, for reference.
+
+Prints a table with the issue's targets (≥ 2,000 articles/s; search p95 ≤ 5 ms
+at 100,000 articles) and writes the figures to OUT/ingest_search.json.
+
+Usage:
+    python bench/ingest_search.py                      # 100,000 articles
+    python bench/ingest_search.py --articles 5000      # quick smoke test
+    python bench/ingest_search.py --articles N --out DIR --corpus PATH --seed S
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import sporbar  # noqa: E402
+
+DEFAULT_CORPUS = ROOT / ".." / "shared" / "corpora" / "ndt-nob-news.jsonl"
+TARGET_ARTICLES_PER_S = 2000.0
+TARGET_SEARCH_P95_MS = 5.0
+TARGET_AT_ARTICLES = 100_000
+WORDS_PER_ARTICLE = 400
+QUERIES_PER_CLASS = 200
+WARMUP_QUERIES = 20
+FIRST_DAY = dt.date(1998, 1, 1)
+LAST_DAY = dt.date(2019, 12, 31)
+FIRST_YEAR, LAST_YEAR = 1998, 2019
+
+# The same word split as sporbar's index (Tantivy's "simple" tokenizer).
+WORD = re.compile(r"[^\W_]+")
+# Frequent Norwegian function words of five letters or more: not "content words".
+STOP_WORDS = frozenset(
+    """
+    etter under andre alle eller mellom blant disse dette denne hadde kunne skulle ville
+    måtte hvordan hvorfor fordi mange mener sier sa også ikke bare siden helt mens
+    enn noen noe ingen inne ingenting både allerede derfor likevel ganske gjennom
+    omkring rundt uten over foran bakom hvilke hvilken annen annet selv sine sitt
+    slik samme første kommer skal blir ble vært være hadde har ha ditt mitt våre deres
+    hennes hans dere vårt mine dine disse nettopp igjen altså kanskje rett stadig
+    aldri alltid ofte etterpå tidligere senere fortsatt lenger blitt gjort finnes
+    """.split()
+)
+
+
+# -- the synthetic corpus --------------------------------------------------------
+
+
+class SourceCorpus:
+    """The real sentences and sources of the NDT corpus."""
+
+    def __init__(self, path: Path) -> None:
+        self.sentences: list[str] = []
+        self.words: list[list[str]] = []
+        sources: set[str] = set()
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if record.get("source"):
+                    sources.add(record["source"])
+                for sentence in record["text"].split("\n"):
+                    sentence = " ".join(sentence.split())
+                    words = WORD.findall(sentence.lower())
+                    if words:
+                        self.sentences.append(sentence)
+                        self.words.append(words)
+        self.sources = sorted(sources) or ["NDT"]
+        self.lengths = [len(s.split()) for s in self.sentences]
+        self.short = [i for i, n in enumerate(self.lengths) if 3 <= n <= 10]
+        # Corpus-wide token counts and, for each word, the sentences it occurs in.
+        self.token_counts: Counter[str] = Counter()
+        self.sentences_of: dict[str, set[int]] = {}
+        for i, words in enumerate(self.words):
+            self.token_counts.update(words)
+            for word in words:
+                self.sentences_of.setdefault(word, set()).add(i)
+
+
+def build_corpus(source: SourceCorpus, n: int, rng: random.Random, out: Path) -> dict:
+    """Write n synthetic articles as JSON Lines; return figures and per-sentence usage."""
+    days = (LAST_DAY - FIRST_DAY).days
+    n_sentences = len(source.sentences)
+    used_in = [0] * n_sentences  # how many articles contain each sentence
+    total_words = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for number in range(1, n + 1):
+            picked: list[int] = []
+            count = 0
+            while count < WORDS_PER_ARTICLE:
+                i = rng.randrange(n_sentences)
+                picked.append(i)
+                count += source.lengths[i]
+            total_words += count
+            for i in set(picked):
+                used_in[i] += 1
+            # Paragraphs of 1–4 sentences, separated by blank lines.
+            paragraphs = []
+            at = 0
+            while at < len(picked):
+                size = rng.randint(1, 4)
+                paragraphs.append(" ".join(source.sentences[i] for i in picked[at : at + size]))
+                at += size
+            title = source.sentences[rng.choice(source.short)].rstrip(".:")
+            record = {
+                "id": f"syn-{number:06d}",
+                "date": (FIRST_DAY + dt.timedelta(days=rng.randint(0, days))).isoformat(),
+                "title": title,
+                "source": rng.choice(source.sources),
+                "text": "\n\n".join(paragraphs),
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return {"articles": n, "words": total_words, "bytes": out.stat().st_size, "used_in": used_in}
+
+
+# -- query sets ------------------------------------------------------------------
+
+
+def article_frequency(source: SourceCorpus, used_in: list[int], word: str) -> int:
+    """Articles of the synthetic corpus containing ``word`` (exact for words of one sentence, else an upper bound)."""
+    return sum(used_in[i] for i in source.sentences_of[word])
+
+
+def random_window(rng: random.Random) -> tuple[str, str]:
+    """A random window of 12–60 whole months inside 1998-01..2019-12."""
+    months_total = (LAST_YEAR - FIRST_YEAR + 1) * 12
+    length = rng.randint(12, 60)
+    first = rng.randint(0, months_total - length)
+    last = first + length - 1
+
+    def label(index: int) -> str:
+        return f"{FIRST_YEAR + index // 12:04d}-{index % 12 + 1:02d}"
+
+    return label(first), label(last)
+
+
+def content_word(word: str) -> bool:
+    return word.isalpha() and len(word) >= 5 and word not in STOP_WORDS
+
+
+def build_queries(source: SourceCorpus, used_in: list[int], rng: random.Random) -> tuple[dict[str, list[dict]], dict]:
+    """Four fixed query classes of QUERIES_PER_CLASS queries, each with a date window."""
+    ranked = [w for w, _ in source.token_counts.most_common() if content_word(w)]
+    common_pool = ranked[:400]
+    # Rare: content words of exactly one source sentence (a low source frequency),
+    # so their article frequency here is that sentence's use count.
+    rare_pool = sorted(
+        w for w, sents in source.sentences_of.items() if len(sents) == 1 and content_word(w) and len(w) >= 6
+    )
+    rare_in_band = [w for w in rare_pool if 5 <= article_frequency(source, used_in, w) <= 50]
+    rare_choice = rare_in_band if len(rare_in_band) >= QUERIES_PER_CLASS else rare_pool
+    common = rng.sample(common_pool, QUERIES_PER_CLASS)
+    rare = rng.sample(rare_choice, QUERIES_PER_CLASS)
+    two_terms = []
+    while len(two_terms) < QUERIES_PER_CLASS:
+        a, b = rng.sample(common_pool, 2)
+        two_terms.append(f"{a} {b}")
+    phrases = []
+    while len(phrases) < QUERIES_PER_CLASS:
+        i = rng.randrange(len(source.sentences))
+        # Consecutive words of the sentence as written (letters only, so the
+        # phrase is exactly two index tokens).
+        tokens = source.sentences[i].split()
+        if len(tokens) < 2:
+            continue
+        at = rng.randrange(len(tokens) - 1)
+        pair = [t.strip(".,:;!?«»\"'()[]–-") for t in tokens[at : at + 2]]
+        if all(p.isalpha() for p in pair):
+            phrases.append(f'"{pair[0]} {pair[1]}"')
+    classes: dict[str, list[dict]] = {}
+    for name, texts in (("common term", common), ("rare term", rare), ("two terms", two_terms), ("phrase", phrases)):
+        classes[name] = []
+        for text in texts:
+            since, until = random_window(rng)
+            classes[name].append({"q": text, "since": since, "until": until})
+    rare_df = [article_frequency(source, used_in, q["q"]) for q in classes["rare term"]]
+    common_df = [article_frequency(source, used_in, q["q"]) for q in classes["common term"]]
+    info = {
+        "rare_term_article_frequency": {"min": min(rare_df), "median": statistics.median(rare_df), "max": max(rare_df)},
+        "rare_terms_from": "article frequency 5–50" if rare_choice is rare_in_band else "words of one source sentence",
+        "common_term_article_frequency_upper_bound": {
+            "min": min(common_df),
+            "median": statistics.median(common_df),
+            "max": max(common_df),
+        },
+    }
+    return classes, info
+
+
+# -- measuring -------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+def summarise(ms: list[float]) -> dict:
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 3),
+        "p95_ms": round(percentile(ms, 95), 3),
+        "mean_ms": round(statistics.fmean(ms), 3),
+        "max_ms": round(max(ms), 3),
+    }
+
+
+def time_queries(kb: sporbar.KnowledgeBase, queries: list[dict], *, dated: bool = True) -> tuple[list[float], list[int]]:
+    times, hits = [], []
+    for query in queries:
+        kwargs = {"since": query["since"], "until": query["until"]} if dated else {}
+        started = time.perf_counter()
+        result = kb.search(query["q"], limit=10, **kwargs)
+        times.append((time.perf_counter() - started) * 1000)
+        hits.append(len(result))
+    return times, hits
+
+
+def size_of(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return 0
+
+
+def peak_rss_bytes() -> int:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # Linux reports KiB
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+# -- main ------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=TARGET_AT_ARTICLES, help="synthetic articles (default 100000)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="work folder (default bench/out/)")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="NDT corpus (JSON Lines)")
+    parser.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
+    args = parser.parse_args(argv)
+    if args.articles < 1:
+        parser.error("--articles must be at least 1")
+    if not args.corpus.is_file():
+        parser.error(f"corpus not found: {args.corpus}")
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(args.seed)
+    n = args.articles
+
+    # 1. corpus
+    print(f"building {n:,} synthetic articles from {args.corpus.resolve()} (seed {args.seed}) …", flush=True)
+    started = time.perf_counter()
+    source = SourceCorpus(args.corpus)
+    corpus_path = out / f"synthetic-{n}.jsonl"
+    corpus = build_corpus(source, n, rng, corpus_path)
+    build_s = time.perf_counter() - started
+    print(
+        f"  {corpus['articles']:,} articles, {corpus['words']:,} words ({corpus['words'] / n:.0f}/article), "
+        f"{mb(corpus['bytes'])} in {build_s:.1f} s → {corpus_path}",
+        flush=True,
+    )
+    queries, query_info = build_queries(source, corpus.pop("used_in"), rng)
+
+    # 2. ingest
+    db_path = out / "bench.db"
+    index_path = Path(str(db_path) + ".index")
+    for leftover in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(index_path, ignore_errors=True)
+    rss_before = peak_rss_bytes()
+    print("ingesting (no language model) …", flush=True)
+    kb = sporbar.open(db_path)
+    started = time.perf_counter()
+    report = kb.ingest([corpus_path])
+    ingest_s = time.perf_counter() - started
+    rss_after = peak_rss_bytes()
+    store_bytes = size_of(db_path) + size_of(Path(f"{db_path}-wal"))
+    index_bytes = size_of(index_path)
+    rate = report.stored / ingest_s if ingest_s > 0 else 0.0
+    print(
+        f"  read {report.read:,}, stored {report.stored:,}, rejected {len(report.rejected):,}, "
+        f"duplicates {len(report.duplicates):,}, near-duplicate links {report.near_duplicates:,}; "
+        f"{ingest_s:.1f} s → {rate:,.0f} articles/s",
+        flush=True,
+    )
+
+    # 3. search
+    print(f"searching: {WARMUP_QUERIES} warm-up queries, then {QUERIES_PER_CLASS} per class …", flush=True)
+    everything = [q for qs in queries.values() for q in qs]
+    time_queries(kb, random.Random(args.seed + 1).sample(everything, WARMUP_QUERIES))
+    search: dict[str, dict] = {}
+    all_ms: list[float] = []
+    for name, qs in queries.items():
+        ms, hits = time_queries(kb, qs)
+        all_ms.extend(ms)
+        search[name] = summarise(ms) | {"mean_hits": round(statistics.fmean(hits), 1), "example": qs[0]}
+    search["all dated"] = summarise(all_ms)
+    ms, hits = time_queries(kb, queries["common term"], dated=False)
+    search["common term, no date filter"] = summarise(ms) | {"mean_hits": round(statistics.fmean(hits), 1)}
+    kb.close()
+
+    # 4. report
+    at_target_scale = n >= TARGET_AT_ARTICLES
+    ingest_pass = rate >= TARGET_ARTICLES_PER_S
+    search_p95 = search["all dated"]["p95_ms"]
+    worst_class = max((k for k in queries), key=lambda k: search[k]["p95_ms"])
+    search_pass = search[worst_class]["p95_ms"] <= TARGET_SEARCH_P95_MS
+    results = {
+        "benchmark": "bench/ingest_search.py",
+        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "python": platform.python_version(),
+        },
+        "sporbar_version": sporbar.__version__,
+        "seed": args.seed,
+        "corpus": {
+            "source": str(args.corpus.resolve()),
+            "source_sentences": len(source.sentences),
+            "file": str(corpus_path),
+            "build_seconds": round(build_s, 2),
+            **corpus,
+        },
+        "ingest": {
+            "read": report.read,
+            "stored": report.stored,
+            "rejected": len(report.rejected),
+            "duplicates": len(report.duplicates),
+            "near_duplicate_links": report.near_duplicates,
+            "wall_seconds": round(ingest_s, 2),
+            "report_seconds": round(report.seconds, 2),
+            "articles_per_s": round(rate, 1),
+            "store_bytes": store_bytes,
+            "index_bytes": index_bytes,
+            "peak_rss_bytes": rss_after,
+            "peak_rss_before_ingest_bytes": rss_before,
+        },
+        "queries": query_info,
+        "search": search,
+        "targets": {
+            "at_articles": TARGET_AT_ARTICLES,
+            "measured_at_articles": n,
+            "ingest_articles_per_s": {"target": TARGET_ARTICLES_PER_S, "measured": round(rate, 1), "pass": ingest_pass},
+            "search_p95_ms": {
+                "target": TARGET_SEARCH_P95_MS,
+                "measured_all": search_p95,
+                "measured_worst_class": search[worst_class]["p95_ms"],
+                "worst_class": worst_class,
+                "pass": search_pass,
+                "note": None if at_target_scale else f"measured at {n:,} articles, the target is for {TARGET_AT_ARTICLES:,}",
+            },
+        },
+    }
+    json_path = out / "ingest_search.json"
+    json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def verdict(ok: bool) -> str:
+        return ("PASS" if ok else "FAIL") + ("" if at_target_scale else f" (at {n:,})")
+
+    print()
+    print(f"sporbar {sporbar.__version__} ingest + search benchmark — {n:,} synthetic articles")
+    print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
+    print()
+    print(f"{'ingest (no language model)':<34}{'value':>16}{'target':>12}  result")
+    print(f"{'  articles/s':<34}{rate:>16,.0f}{'≥ 2,000':>12}  {verdict(ingest_pass)}")
+    print(f"{'  wall time':<34}{ingest_s:>14.1f} s")
+    print(f"{'  stored / rejected':<34}{f'{report.stored:,} / {len(report.rejected):,}':>16}")
+    print(f"{'  store (.db + -wal)':<34}{mb(store_bytes):>16}")
+    print(f"{'  index (.db.index/)':<34}{mb(index_bytes):>16}")
+    print(f"{'  peak memory (ru_maxrss)':<34}{mb(rss_after):>16}   (before ingest {mb(rss_before)})")
+    print()
+    print(f"{'search, top 10 + snippets':<34}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}{'hits':>7}{'target':>10}  result")
+    for name in [*queries, "all dated", "common term, no date filter"]:
+        row = search[name]
+        label = f"  {name}" + (" (dated)" if name in queries else "")
+        hits = f"{row['mean_hits']:>7.1f}" if "mean_hits" in row else f"{'':>7}"
+        if name in queries or name == "all dated":
+            target = f"{'p95 ≤ 5':>10}  {verdict(row['p95_ms'] <= TARGET_SEARCH_P95_MS)}"
+        else:
+            target = f"{'(ref.)':>10}"
+        print(f"{label:<34}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['mean_ms']:>9.2f}{hits}{target}")
+    rare = query_info["rare_term_article_frequency"]
+    print()
+    print(
+        f"rare terms: {query_info['rare_terms_from']}, article frequency {rare['min']}–{rare['max']} "
+        f"(median {rare['median']}); date windows 12–60 months in {FIRST_YEAR}–{LAST_YEAR}"
+    )
+    print(f"figures written to {json_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

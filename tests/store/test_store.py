@@ -1,0 +1,161 @@
+"""The SQLite store: migrations, idempotent re-ingest, duplicates, crash recovery, single writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import sporbar
+from sporbar.api import KnowledgeBase
+from sporbar.errors import SchemaTooNew, StoreLocked, StoreError
+from sporbar.store.migrations import MIGRATIONS
+
+
+def test_store_schema_is_migrated_and_recorded(kb: KnowledgeBase) -> None:
+    versions = kb.store.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    assert [v for v, _ in versions] == [m.version for m in MIGRATIONS]
+    assert kb.store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert kb.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
+    db = tmp_path / "ny.db"
+    sporbar.open(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(SchemaTooNew):
+        sporbar.open(db)
+
+
+def test_store_rejects_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        sporbar.open(bogus)
+
+
+def test_store_reingest_changes_nothing(kb: KnowledgeBase, seeds_dir: Path, ndt_path: Path) -> None:
+    first = kb.ingest([seeds_dir, ndt_path])
+    assert (first.stored, first.unchanged) == (311, 0)
+    before = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
+    second = kb.ingest([seeds_dir, ndt_path])
+    assert (second.stored, second.updated, second.unchanged, len(second.duplicates)) == (0, 0, 311, 0)
+    after = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
+    assert before == after
+    assert kb.index.count() == 311
+
+
+def test_store_exact_duplicate_skipped_and_reported(kb: KnowledgeBase, tmp_path: Path, ndt_records: list[dict]) -> None:
+    original = ndt_records[10]
+    copy = dict(original, id="wire-copy", source="NTB")
+    path = tmp_path / "dup.jsonl"
+    path.write_text(json.dumps(original) + "\n" + json.dumps(copy) + "\n", encoding="utf-8")
+    report = kb.ingest([path])
+    assert report.stored == 1
+    (dup,) = report.duplicates
+    assert (dup.article_id, dup.duplicate_of, dup.location.line) == ("wire-copy", original["id"], 2)
+
+
+def test_store_near_duplicates_linked_both_ways(kb: KnowledgeBase, tmp_path: Path, ndt_records: list[dict]) -> None:
+    original = max(ndt_records, key=lambda r: len(r["text"]))
+    sentences = original["text"].split("\n")
+    edited = sentences[:-1] + [sentences[-1].replace(".", ", opplyser NTB.")]
+    edited[0] = "(NTB) " + edited[0]
+    copy = dict(original, id="ntb-copy", text="\n".join(edited))
+    unrelated = ndt_records[0]
+    path = tmp_path / "near.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in (original, unrelated, copy)) + "\n", encoding="utf-8")
+    report = kb.ingest([path])
+    assert report.stored == 3 and report.near_duplicates == 1
+    (link,) = kb.near_duplicates("ntb-copy")
+    assert link.other_id == original["id"] and link.similarity >= 0.7
+    assert [n.other_id for n in kb.near_duplicates(original["id"])] == ["ntb-copy"]
+    assert kb.near_duplicates(unrelated["id"]) == []
+
+
+def test_store_changed_article_is_updated_not_duplicated(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "v.jsonl"
+    path.write_text(json.dumps({"id": "sak-1", "date": "2019-02-13", "text": "Første versjon om koalisjonen."}) + "\n")
+    kb.ingest([path])
+    path.write_text(json.dumps({"id": "sak-1", "date": "2019-02-13", "text": "Rettet versjon om fremmedkrigere."}) + "\n")
+    report = kb.ingest([path])
+    assert (report.stored, report.updated) == (0, 1)
+    assert kb.article("sak-1").text == "Rettet versjon om fremmedkrigere."
+    assert [h.article_id for h in kb.search("fremmedkriger")] == ["sak-1"]
+    assert kb.search("koalisjon") == []
+
+
+def test_store_interrupted_index_write_is_completed_on_rerun(kb: KnowledgeBase, ndt_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sporbar.store.search_index import SearchIndex
+
+    calls = {"n": 0}
+    real_upsert = SearchIndex.upsert
+
+    def failing_upsert(self: SearchIndex, articles: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("simulated crash between the store and the index")
+        real_upsert(self, articles)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "upsert", failing_upsert)
+    with pytest.raises(RuntimeError):
+        kb.ingest([ndt_path], batch_size=100)
+    monkeypatch.setattr(SearchIndex, "upsert", real_upsert)
+    stored_after_crash = kb.store.count_articles()
+    assert stored_after_crash == 200  # two whole batches landed in SQLite
+    assert kb.store.count_unindexed() == 100
+    report = kb.ingest([ndt_path], batch_size=100)
+    assert report.stored == 109 and report.unchanged == 200
+    assert kb.store.count_articles() == kb.index.count() == 309
+    assert kb.store.count_unindexed() == 0
+
+
+def test_store_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path, ndt_path: Path) -> None:
+    db = tmp_path / "kill.db"
+    command = [sys.executable, "-m", "sporbar.interfaces.cli", "ingest", str(ndt_path), "--db", str(db), "--batch-size", "10"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if db.exists():
+            try:
+                conn = sqlite3.connect(db, timeout=1)
+                n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                n = 0
+            if n >= 50:
+                break
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    with sporbar.open(db) as archive:
+        partial = archive.store.count_articles()
+        assert 0 < partial < 309, "the kill should land mid-run"
+        assert archive.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        report = archive.ingest([ndt_path])
+        assert report.stored == 309 - partial and report.unchanged == partial
+        ids = [row[0] for row in archive.store.conn.execute("SELECT id FROM articles")]
+        assert len(ids) == len(set(ids)) == 309
+        assert archive.index.count() == 309
+        assert len(archive.search("", limit=1000)) == 309
+
+
+def test_store_second_writer_is_refused(kb: KnowledgeBase, tmp_path: Path, seeds_dir: Path) -> None:
+    other = sporbar.open(kb.path)
+    try:
+        other.store.acquire_writer()
+        with pytest.raises(StoreLocked):
+            kb.ingest([seeds_dir])
+    finally:
+        other.close()
+    assert kb.ingest([seeds_dir]).stored == 2
