@@ -74,6 +74,7 @@ class KnowledgeBase:
         date: str | None = None,
         rejects_path: str | os.PathLike[str] | None = None,
         batch_size: int = ingest_stage.DEFAULT_BATCH_SIZE,
+        workers: int | None = None,
         on_progress: ingest_stage.ProgressCallback | None = None,
     ) -> IngestReport:
         """Read, normalise, deduplicate, store and index articles.
@@ -81,7 +82,8 @@ class KnowledgeBase:
         ``format`` forces a reader (``seed``, ``text``, ``jsonl``, ``json``,
         ``csv``, ``tsv``, ``html``); ``date`` dates records that have none.
         Rejected records are in the report and, with ``rejects_path``, written
-        there as JSON Lines with their raw text.
+        there as JSON Lines with their raw text. ``workers`` processes prepare
+        records in parallel (default: all cores for inputs over 20 MB).
         """
         return ingest_stage.ingest_paths(
             self.store,
@@ -90,6 +92,7 @@ class KnowledgeBase:
             format=format,
             date=date,
             batch_size=batch_size,
+            workers=workers,
             rejects_path=rejects_path,
             on_progress=on_progress,
         )

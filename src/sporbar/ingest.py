@@ -9,20 +9,29 @@ index and skips what is already stored, without duplicates.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sporbar.errors import SporbarError
-from sporbar.models import Article, Duplicate, IngestReport, NearDuplicate, RawRecord, Rejection
+from sporbar.models import Article, ArticleDate, Duplicate, IngestReport, NearDuplicate, RawRecord, Rejection
 from sporbar.normalize import normalize_record
-from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint
+from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint_words
 from sporbar.read import ReadProgress, read_paths
+from sporbar.read.dispatch import expand_paths
+from sporbar.read.source import printable_raw
 from sporbar.store.search_index import SearchIndex
+from sporbar.store.search_terms import base_forms_of, words
 from sporbar.store.sqlite import SQLiteStore
 
 DEFAULT_BATCH_SIZE = 1000
+AUTO_WORKERS_MIN_BYTES = 20_000_000
+MAX_AUTO_WORKERS = 4
 ProgressCallback = Callable[[int, int, int], None]
 
 
@@ -30,6 +39,50 @@ ProgressCallback = Callable[[int, int, int], None]
 class _Batch:
     new: list[Article]
     updated: list[Article]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article with everything CPU-heavy already computed (possibly in a worker process)."""
+
+    article: Article
+    fingerprint: Fingerprint | None
+    base_text: str
+
+
+def prepare_records(records: list[RawRecord]) -> list[PreparedArticle | Rejection]:
+    """Normalise, fingerprint and analyse records for the index: pure, so it can run in any process."""
+    prepared: list[PreparedArticle | Rejection] = []
+    for record in records:
+        try:
+            article = normalize_record(record)
+        except SporbarError as exc:
+            prepared.append(Rejection(record.location, exc.message, _raw_for_report(record)))
+            continue
+        text_words = words(article.text)
+        title_words = words(article.title) if article.title else []
+        prepared.append(
+            PreparedArticle(
+                article=article,
+                fingerprint=fingerprint_words(text_words),
+                base_text=base_forms_of(title_words + text_words),
+            )
+        )
+    return prepared
+
+
+def _auto_workers(paths: Sequence[str]) -> int:
+    """Use worker processes only when the input is large enough to repay starting them."""
+    total = 0
+    for path, problem in expand_paths(paths):
+        if problem is None and path != "-":
+            try:
+                total += os.path.getsize(path)
+            except OSError:
+                pass
+    if total < AUTO_WORKERS_MIN_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_AUTO_WORKERS))
 
 
 def ingest_paths(
@@ -40,47 +93,70 @@ def ingest_paths(
     format: str | None = None,
     date: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int | None = None,
     rejects_path: str | Path | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Ingest files, directories or ``-`` (stdin) into the store and its index.
 
+    ``workers`` processes normalise and analyse records in parallel (None: as
+    many as there are cores, for inputs over a few megabytes). The store and
+    the index are written by this process only, one batch per transaction.
     ``on_progress(records_read, bytes_done, total_bytes)`` is called after each batch.
     """
     if date is not None:
         # Fail before reading anything if the fallback date itself is wrong.
-        from sporbar.models import ArticleDate
-
         ArticleDate.parse(date)
     started = time.perf_counter()
     report = IngestReport()
     store.acquire_writer()
+    pool: ProcessPoolExecutor | None = None
     try:
         sync_index(store, index)
         run_id = store.start_run(paths)
         progress = ReadProgress()
-        pending: list[Article] = []
+        worker_count = workers if workers is not None else _auto_workers(paths)
+        if worker_count > 1:
+            pool = ProcessPoolExecutor(max_workers=worker_count, mp_context=multiprocessing.get_context("forkserver"))
+        in_flight: deque[Future[list[PreparedArticle | Rejection]]] = deque()
+
+        def drain(limit: int) -> None:
+            while len(in_flight) > limit:
+                _write_batch(store, index, in_flight.popleft().result(), report)
+                if on_progress:
+                    on_progress(report.read, progress.bytes_done, progress.total_bytes)
+
+        def submit(records: list[RawRecord]) -> None:
+            if pool is None:
+                _write_batch(store, index, prepare_records(records), report)
+                if on_progress:
+                    on_progress(report.read, progress.bytes_done, progress.total_bytes)
+                return
+            in_flight.append(pool.submit(prepare_records, records))
+            drain(worker_count * 2)
+
+        pending: list[RawRecord] = []
         for item in read_paths(paths, format=format, date=date, progress=progress):
             if isinstance(item, Rejection):
                 report.rejected.append(item)
                 continue
             report.read += 1
-            article = _normalise(item, report)
-            if article is not None:
-                pending.append(article)
+            pending.append(item)
             if len(pending) >= batch_size:
-                _write_batch(store, index, pending, report)
+                submit(pending)
                 pending = []
-                if on_progress:
-                    on_progress(report.read, progress.bytes_done, progress.total_bytes)
         if pending:
-            _write_batch(store, index, pending, report)
+            submit(pending)
+        drain(0)
+        report.rejected.sort(key=lambda r: (r.location.path, r.location.line or 0))
         if on_progress:
             on_progress(report.read, progress.total_bytes, progress.total_bytes)
         store.add_rejects(run_id, report.rejected)
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report)
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         index.close()
         store.release_writer()
     if report.rejected and rejects_path is not None:
@@ -88,24 +164,24 @@ def ingest_paths(
     return report
 
 
-def _normalise(record: RawRecord, report: IngestReport) -> Article | None:
-    try:
-        return normalize_record(record)
-    except SporbarError as exc:
-        report.rejected.append(Rejection(record.location, exc.message, _raw_for_report(record)))
-        return None
-
-
 def _raw_for_report(record: RawRecord) -> str | None:
-    from sporbar.read.source import printable_raw
-
     return printable_raw(record.raw) if record.raw is not None else None
 
 
-def _write_batch(store: SQLiteStore, index: SearchIndex, articles: list[Article], report: IngestReport) -> None:
-    batch = _classify(store, articles, report)
+def _write_batch(
+    store: SQLiteStore, index: SearchIndex, prepared: list[PreparedArticle | Rejection], report: IngestReport
+) -> None:
+    usable: list[PreparedArticle] = []
+    for item in prepared:
+        if isinstance(item, Rejection):
+            report.rejected.append(item)
+        else:
+            usable.append(item)
+    batch = _classify(store, [p.article for p in usable], report)
     changed = batch.new + batch.updated
-    fingerprints = [(a.id, fp) for a in changed if (fp := fingerprint(a.text)) is not None]
+    changed_ids = {a.id for a in changed}
+    by_id = {p.article.id: p for p in usable if p.article.id in changed_ids}
+    fingerprints = [(a.id, fp) for a in changed if (fp := by_id[a.id].fingerprint) is not None]
     links = _near_duplicates(store, fingerprints)
     with store.atomic():
         store.insert_articles(batch.new)
@@ -115,7 +191,7 @@ def _write_batch(store: SQLiteStore, index: SearchIndex, articles: list[Article]
     report.stored += len(batch.new)
     report.updated += len(batch.updated)
     report.near_duplicates += len(links)
-    index.upsert(changed)
+    index.upsert(changed, base_texts={a.id: by_id[a.id].base_text for a in changed})
     index.commit()
     revisions = store.revisions([a.id for a in changed])
     store.mark_indexed([(a.id, revisions[a.id]) for a in changed])

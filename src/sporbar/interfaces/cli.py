@@ -82,6 +82,9 @@ def ingest(
         Optional[Path], typer.Option("--rejects", help="Where to write rejected records (default DB.rejects.jsonl).")
     ] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=100_000, help="Articles per transaction.")] = 1000,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", "-w", min=1, max=64, help="Worker processes (default: all cores for inputs over 20 MB).")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Read articles into the store and its search index.
@@ -109,7 +112,7 @@ def ingest(
                 elapsed = max(time.perf_counter() - started, 1e-6)
                 progress.update(task, completed=done, total=total or None, articles=records, rate=records / elapsed)
 
-            report = kb.ingest(paths, format=format, date=date, rejects_path=rejects_path, batch_size=batch_size, on_progress=on_progress)
+            report = kb.ingest(paths, format=format, date=date, rejects_path=rejects_path, batch_size=batch_size, workers=workers, on_progress=on_progress)
     if json_output:
         _print_json(report.to_dict())
     else:

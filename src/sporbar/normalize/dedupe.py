@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,39 @@ NEAR_DUPLICATE_THRESHOLD = 0.7
 MIN_WORDS = 20  # very short texts share shingles by chance (standard phrases, captions)
 _WORD = re.compile(r"\w+")
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=20170301)
+# Shingle hashes are combined from cached word hashes with NumPy: hashing every
+# 5-word string with SHA-1 (datasketch's default) cost 3 ms an article.
+_WORD_HASHES: dict[str, int] = {}
+_MIXERS = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def _word_hash(word: str) -> int:
+    value = _WORD_HASHES.get(word)
+    if value is None:
+        value = zlib.crc32(word.encode("utf-8"))
+        if len(_WORD_HASHES) < 2_000_000:
+            _WORD_HASHES[word] = value
+    return value
+
+
+def shingle_hashes(words: list[str]) -> np.ndarray:
+    """Return the distinct 32-bit hashes of a word list's 5-word shingles (stable across runs)."""
+    cache = _WORD_HASHES
+    hashes = np.array([cache.get(w) or _word_hash(w) for w in words], dtype=np.uint64)
+    count = len(words) - SHINGLE_WORDS + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for position in range(SHINGLE_WORDS):
+        # uint64 arithmetic wraps, which is what a hash mix wants.
+        combined = (combined * np.uint64(31) + hashes[position : position + count] * _MIXERS[position]) & np.uint64(
+            0xFFFFFFFFFFFF
+        )
+    combined ^= combined >> np.uint64(16)
+    return np.unique(combined & _MASK32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +81,21 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
 
 def fingerprint(text: str) -> Fingerprint | None:
     """Return the text's fingerprint, or None when it is too short to compare."""
-    words = _WORD.findall(text.lower())
+    return fingerprint_words(_WORD.findall(text.lower()))
+
+
+def fingerprint_words(words: list[str]) -> Fingerprint | None:
+    """Return the fingerprint of an already tokenised, lower-cased text."""
     if len(words) < MIN_WORDS:
         return None
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)}
-    minhash = MinHash(num_perm=NUM_PERM, seed=20170301, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme)
-    minhash.update_batch(list(shingles))
+    minhash = MinHash(
+        num_perm=NUM_PERM,
+        seed=20170301,
+        hashfunc=_identity,
+        permutations=_TEMPLATE.permutations,
+        scheme=_TEMPLATE.scheme,
+    )
+    minhash.update_batch(shingle_hashes(words).tolist())
     signature = minhash.hashvalues.astype(np.uint64)
     keys = []
     for band in range(BANDS):

@@ -34,10 +34,16 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _MOJIBAKE_HINT = re.compile("[ÃÂâ\u0080-\u009fï¿½]")
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE_CHARACTERS)) + "]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
+# Only runs of two or more, or whitespace other than a plain space: rewriting every single space was slow.
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_SPACE_AROUND_NEWLINE = re.compile(r" +\n *|\n +")
 _PARAGRAPH_BREAK = re.compile(r"\n{3,}")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# One scan tells whether any of the rare fixes is needed; most news text needs none of them.
+_NEEDS_CLEANING = re.compile(
+    "[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + "".join(sorted(INVISIBLE_CHARACTERS)) + "]"
+    + r"|[^\S\n]{2,}|[^\S\n ]| \n|\n |\n{3,}"
+)
 
 
 def normalize_text(text: str) -> str:
@@ -46,6 +52,9 @@ def normalize_text(text: str) -> str:
     Paragraphs are separated by one blank line; line breaks inside a
     paragraph are kept (some corpora put one sentence on each line).
     """
+    if _NEEDS_CLEANING.search(text) is None and _MOJIBAKE_HINT.search(text) is None and "&" not in text:
+        text = unicodedata.normalize("NFC", text) if not unicodedata.is_normalized("NFC", text) else text
+        return text.strip()
     text = _LONE_SURROGATE.sub("\ufffd", text)
     if _MOJIBAKE_HINT.search(text) or "&" in text:
         text = ftfy.fix_text(text, _FTFY_CONFIG)

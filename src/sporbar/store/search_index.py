@@ -76,16 +76,21 @@ class SearchIndex:
                 raise StoreLocked(f"the search index is being written by another process: {exc}") from None
         return self._writer
 
-    def upsert(self, articles: Iterable[Article]) -> None:
-        """Add articles, replacing any earlier version with the same id (call ``commit`` after)."""
+    def upsert(self, articles: Iterable[Article], *, base_texts: dict[str, str] | None = None) -> None:
+        """Add articles, replacing any earlier version with the same id (call ``commit`` after).
+
+        ``base_texts`` may carry each article's base-form text already computed
+        (by ingest workers), keyed by article id.
+        """
         writer = self._writer_or_open()
         for article in articles:
             writer.delete_documents_by_term("id", article.id)
             document = tantivy.Document()
             document.add_text("id", article.id)
-            body = f"{article.title}\n{article.text}" if article.title else article.text
+            body = self.indexed_body(article)
             document.add_text("exact", body)
-            document.add_text("base", base_forms_text(body))
+            base = base_texts.get(article.id) if base_texts else None
+            document.add_text("base", base if base is not None else base_forms_text(body))
             if article.source:
                 document.add_text("source", article.source)
             document.add_integer("date_start", day_number(article.date.start))
@@ -113,6 +118,11 @@ class SearchIndex:
         writer.delete_all_documents()
         writer.commit()
         self.index.reload()
+
+    @staticmethod
+    def indexed_body(article: Article) -> str:
+        """Return the text the index holds for an article: its title, then its text."""
+        return f"{article.title}\n{article.text}" if article.title else article.text
 
     @staticmethod
     def destroy(path: str | Path) -> None:

@@ -51,5 +51,10 @@ def base_form(word: str) -> str:
 
 def base_forms_text(text: str) -> str:
     """Return a text's words as base forms joined by spaces, ready for a whitespace tokenizer."""
+    return base_forms_of(WORD.findall(text.lower()))
+
+
+def base_forms_of(lowered_words: list[str]) -> str:
+    """Return already tokenised, lower-cased words as base forms joined by spaces."""
     cache = _BASE_FORMS
-    return " ".join([cache.get(w) or base_form(w) for w in WORD.findall(text.lower())])
+    return " ".join([cache.get(w) or base_form(w) for w in lowered_words])
