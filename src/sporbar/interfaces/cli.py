@@ -175,13 +175,16 @@ def _print_hit(rank: int, hit: SearchHit) -> None:
     heading.append(hit.date, style="cyan")
     if hit.source:
         heading.append(f"  {hit.source}", style="magenta")
-    heading.append(f"  {hit.title or '(untitled)'}", style="bold")
+    if hit.title:
+        heading.append(f"  {hit.title}", style="bold")
+    else:
+        heading.append("  (untitled)", style="dim")
     heading.append(f"  [{hit.article_id}]", style="dim")
     out.print(heading)
     text = hit.snippet.text.replace("\n", " ")
     if not out.is_terminal:
         # Without colours the hits are marked with brackets, so pipes and logs still show them.
-        out.print("     " + hit.snippet.marked("[", "]").replace("\n", " "))
+        out.print("     " + hit.snippet.marked("[", "]").replace("\n", " "), markup=False)
         out.print()
         return
     snippet = Text("     ")
