@@ -22,9 +22,9 @@ from typing import IO, Any
 
 from sporbar import ingest as ingest_stage
 from sporbar.errors import ArticleNotFound
-from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
 from sporbar.models import Article, ArticleDate, IngestReport, NearDuplicate, SearchHit
 from sporbar.query import search as search_query
+from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
 from sporbar.store import DEFAULT_DB, SearchIndex, SQLiteStore, index_path_for, open_store
 
 DateLike = str | dt.date | None

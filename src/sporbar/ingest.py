@@ -94,7 +94,7 @@ def ingest_paths(
     date: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
-    rejects_path: str | Path | None = None,
+    rejects_path: str | os.PathLike[str] | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Ingest files, directories or ``-`` (stdin) into the store and its index.
@@ -284,7 +284,7 @@ def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
         store.release_writer()
 
 
-def write_rejects(rejects: Iterable[Rejection], path: str | Path) -> Path:
+def write_rejects(rejects: Iterable[Rejection], path: str | os.PathLike[str]) -> Path:
     """Write rejected records (with their raw text) as JSON Lines, so nothing is lost."""
     target = Path(path)
     with target.open("w", encoding="utf-8") as out:

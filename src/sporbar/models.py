@@ -11,13 +11,13 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from sporbar.errors import InvalidDate
 
 
-class DatePrecision(str, Enum):
+class DatePrecision(StrEnum):
     """How much of a date the source actually stated."""
 
     YEAR = "year"

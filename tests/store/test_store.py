@@ -15,7 +15,7 @@ import pytest
 
 import sporbar
 from sporbar.api import KnowledgeBase
-from sporbar.errors import SchemaTooNew, StoreLocked, StoreError
+from sporbar.errors import SchemaTooNew, StoreError, StoreLocked
 from sporbar.store.migrations import MIGRATIONS
 
 

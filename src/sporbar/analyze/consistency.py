@@ -15,7 +15,7 @@ The component is deterministic and has no weights; it must be importable before
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Tuple
+from collections.abc import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -35,8 +35,8 @@ class DocConsistency:
         self.use_surnames = use_surnames
         self.use_genitive = use_genitive
 
-    def _keys(self, doc: Doc) -> Dict[Tuple[str, ...], str]:
-        keys: Dict[Tuple[str, ...], str] = {}
+    def _keys(self, doc: Doc) -> dict[tuple[str, ...], str]:
+        keys: dict[tuple[str, ...], str] = {}
         for label in self.labels:
             for ent in doc.ents:
                 if ent.label_ != label:
@@ -60,7 +60,7 @@ class DocConsistency:
         keys = self._keys(doc)
         if not keys:
             return doc
-        by_first: Dict[str, List[Tuple[str, ...]]] = {}
+        by_first: dict[str, list[tuple[str, ...]]] = {}
         for k in keys:
             by_first.setdefault(k[0], []).append(k)
         for ks in by_first.values():
@@ -70,7 +70,7 @@ class DocConsistency:
         for e in ents:
             for i in range(e.start, e.end):
                 covered[i] = e
-        new: List[Span] = []
+        new: list[Span] = []
         i = 0
         n = len(doc)
         while i < n:
@@ -107,6 +107,6 @@ class DocConsistency:
     FACTORY,
     default_config={"labels": ["PER"], "use_surnames": True, "use_genitive": True},
 )
-def make_doc_consistency(nlp: Language, name: str, labels: List[str], use_surnames: bool,
+def make_doc_consistency(nlp: Language, name: str, labels: list[str], use_surnames: bool,
                          use_genitive: bool) -> DocConsistency:
     return DocConsistency(labels=labels, use_surnames=use_surnames, use_genitive=use_genitive)

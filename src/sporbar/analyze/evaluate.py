@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Optional
 
 from spacy.language import Language
 from spacy.scorer import Scorer
@@ -35,7 +36,7 @@ LABELS8 = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV", "MISC")
 NO_SPACE_BEFORE = set(",.:;!?)]}»%")
 NO_SPACE_AFTER = set("([{«")
 
-Span3 = Tuple[int, int, str]
+Span3 = tuple[int, int, str]
 
 
 def shared_dir() -> Path:
@@ -106,7 +107,7 @@ def _gold_doc(vocab, sents) -> Doc:
 
 
 def norne_gold_docs(vocab, split: str, norne_dir: Optional[Path] = None,
-                    n_sents: int = 10) -> List[Doc]:
+                    n_sents: int = 10) -> list[Doc]:
     """Gold Docs of a NorNE split, ~n_sents consecutive sentences of one source per Doc."""
     path = Path(norne_dir or shared_dir() / "norne") / f"ndt-nob-{split}.conll"
     docs, group, key = [], [], None
@@ -130,7 +131,7 @@ def _to8(label: str) -> str:
     return "GPE" if label in ("GPE_LOC", "GPE_ORG") else label
 
 
-def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -138,8 +139,8 @@ def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
             "tp": tp, "fp": fp, "fn": fn}
 
 
-def score_spans(pairs: Iterable[Tuple[Iterable[Span3], Iterable[Span3]]],
-                labels: Iterable[str], map_label=lambda x: x) -> Dict:
+def score_spans(pairs: Iterable[tuple[Iterable[Span3], Iterable[Span3]]],
+                labels: Iterable[str], map_label=lambda x: x) -> dict:
     """pairs: (predicted spans, gold spans) per document, spans as (start, end, label)."""
     tp, fp, fn = Counter(), Counter(), Counter()
     for pred, gold in pairs:
@@ -158,13 +159,13 @@ def score_spans(pairs: Iterable[Tuple[Iterable[Span3], Iterable[Span3]]],
     return {"micro": micro, "per_label": per}
 
 
-def _ner_block(pairs) -> Dict:
+def _ner_block(pairs) -> dict:
     pairs = list(pairs)
     return {"labels9": score_spans(pairs, LABELS9),
             "labels8": score_spans(pairs, LABELS8, _to8)}
 
 
-def _spans(doc: Doc) -> List[Span3]:
+def _spans(doc: Doc) -> list[Span3]:
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
@@ -173,7 +174,7 @@ def _pct(x) -> Optional[float]:
 
 
 def evaluate_ner(nlp: Language, *, split: str = "dev", corpus_path=None,
-                 batch_size: int = 64, n_process: int = 1) -> Dict:
+                 batch_size: int = 64, n_process: int = 1) -> dict:
     """Evaluate ``nlp`` on a NorNE split (sentence groups) or, with corpus_path,
     on whole articles of that JSONL whose ud_split == split.  Returns a dict."""
     if split not in ("train", "dev", "test"):

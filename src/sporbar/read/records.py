@@ -158,4 +158,4 @@ def read_csv(text: str, path: str, *, default_date: str | None, delimiter: str =
         if len(row) != len(header):
             yield Rejection(location, f"row has {len(row)} fields, the header has {len(header)}", printable_raw(raw))
             continue
-        yield record_from_mapping(dict(zip(header, row)), location, raw, default_date=default_date)
+        yield record_from_mapping(dict(zip(header, row, strict=True)), location, raw, default_date=default_date)

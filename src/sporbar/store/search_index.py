@@ -167,16 +167,17 @@ class SearchIndex:
         for score, address in result.hits:
             document = searcher.doc(address)
             hits.append((document["id"][0], float(score)))
-        return hits, int(result.count or 0)
+        return hits, int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stub
 
     def _term_query(self, term: Term) -> tantivy.Query:
-        exact_words = list(term.words)
+        exact_words: list[str | tuple[int, str]] = list(term.words)
         if term.is_phrase:
             exact = tantivy.Query.phrase_query(self.schema, "exact", exact_words)
-            base = tantivy.Query.phrase_query(self.schema, "base", [base_form(w) for w in exact_words])
+            base_words: list[str | tuple[int, str]] = [base_form(w) for w in term.words]
+            base = tantivy.Query.phrase_query(self.schema, "base", base_words)
         else:
-            exact = tantivy.Query.term_query(self.schema, "exact", exact_words[0])
-            base = tantivy.Query.term_query(self.schema, "base", base_form(exact_words[0]))
+            exact = tantivy.Query.term_query(self.schema, "exact", term.words[0])
+            base = tantivy.Query.term_query(self.schema, "base", base_form(term.words[0]))
         if term.exact_only:
             return exact
         return tantivy.Query.boolean_query(
