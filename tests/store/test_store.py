@@ -101,11 +101,11 @@ def test_store_interrupted_index_write_is_completed_on_rerun(kb: KnowledgeBase, 
     calls = {"n": 0}
     real_upsert = SearchIndex.upsert
 
-    def failing_upsert(self: SearchIndex, articles: object) -> None:
+    def failing_upsert(self: SearchIndex, articles: object, **kwargs: object) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("simulated crash between the store and the index")
-        real_upsert(self, articles)  # type: ignore[arg-type]
+        real_upsert(self, articles, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SearchIndex, "upsert", failing_upsert)
     with pytest.raises(RuntimeError):
