@@ -45,7 +45,7 @@ def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
 
 @pytest.fixture()
 def seeded_kb(kb: KnowledgeBase, seeds_dir: Path) -> KnowledgeBase:
-    report = kb.ingest([seeds_dir])
+    report = kb.ingest([seeds_dir], analyze=False)
     assert report.stored == 2
     return kb
 
@@ -54,7 +54,7 @@ def seeded_kb(kb: KnowledgeBase, seeds_dir: Path) -> KnowledgeBase:
 def news_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, ndt_path: Path) -> Iterator[KnowledgeBase]:
     """The seeds and the whole NDT corpus, ingested once per test module (read-only use)."""
     archive = sporbar.open(tmp_path_factory.mktemp("news") / "news.db")
-    report = archive.ingest([seeds_dir, ndt_path])
+    report = archive.ingest([seeds_dir, ndt_path], analyze=False)
     assert report.stored == 311 and report.ok
     yield archive
     archive.close()

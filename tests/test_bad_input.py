@@ -32,7 +32,7 @@ def test_bad_lines_in_jsonl_are_rejected_and_neighbours_kept(kb: KnowledgeBase, 
         good(3).encode(),
     ]
     path.write_bytes(b"\n".join(lines) + b"\n")
-    report = kb.ingest([path], rejects_path=tmp_path / "rejects.jsonl")
+    report = kb.ingest([path], analyze=False, rejects_path=tmp_path / "rejects.jsonl")
     assert report.stored == 3
     reasons = {r.location.line: r.reason for r in report.rejected}
     assert set(reasons) == {2, 4, 5, 6, 7, 8}
@@ -59,7 +59,7 @@ def test_bad_files_each_reported_with_reason(kb: KnowledgeBase, tmp_path: Path, 
     missing = tmp_path / "finnes-ikke.jsonl"
     unknown = tmp_path / "regneark.xlsx"
     unknown.write_bytes(b"PK\x03\x04 not really")
-    report = kb.ingest([empty, binary, missing, unknown, seeds_dir])
+    report = kb.ingest([empty, binary, missing, unknown, seeds_dir], analyze=False)
     reasons = {Path(r.location.path).name: r.reason for r in report.rejected}
     assert reasons == {
         "tom.jsonl": "empty file",
@@ -78,7 +78,7 @@ def test_fifty_megabyte_file_with_an_enormous_record(kb: KnowledgeBase, tmp_path
         out.write(json.dumps({"id": "huge", "date": "2019-02-13", "text": huge_text}) + "\n")
         out.write(good(2) + "\n")
     assert path.stat().st_size > 50_000_000
-    report = kb.ingest([path])
+    report = kb.ingest([path], analyze=False)
     assert report.stored == 2
     (rejected,) = report.rejected
     assert rejected.location.line == 2
@@ -88,11 +88,11 @@ def test_fifty_megabyte_file_with_an_enormous_record(kb: KnowledgeBase, tmp_path
 def test_cli_exit_status_reflects_rejections(tmp_path: Path, seeds_dir: Path) -> None:
     runner = CliRunner()
     db = tmp_path / "cli.db"
-    clean = runner.invoke(app, ["ingest", str(seeds_dir), "--db", str(db)])
+    clean = runner.invoke(app, ["ingest", "--no-analyze", str(seeds_dir), "--db", str(db)])
     assert clean.exit_code == 0, clean.output
     broken = tmp_path / "brutt.jsonl"
     broken.write_text(good(1) + "\n{not json\n", encoding="utf-8")
-    dirty = runner.invoke(app, ["ingest", str(broken), "--db", str(db)])
+    dirty = runner.invoke(app, ["ingest", "--no-analyze", str(broken), "--db", str(db)])
     assert dirty.exit_code == 1
     assert f"{broken}:2: invalid JSON" in dirty.output
     assert (tmp_path / "cli.db.rejects.jsonl").exists()

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from sporbar import ingest as ingest_stage
 from sporbar.errors import ArticleNotFound
-from sporbar.models import Article, ArticleDate, IngestReport, NearDuplicate, SearchHit
+from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, SearchHit
 from sporbar.query import search as search_query
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
 from sporbar.store import DEFAULT_DB, SearchIndex, SQLiteStore, index_path_for, open_store
@@ -75,7 +75,9 @@ class KnowledgeBase:
         rejects_path: str | os.PathLike[str] | None = None,
         batch_size: int = ingest_stage.DEFAULT_BATCH_SIZE,
         workers: int | None = None,
+        analyze: bool = True,
         on_progress: ingest_stage.ProgressCallback | None = None,
+        on_analysis_progress: ingest_stage.AnalysisProgressCallback | None = None,
     ) -> IngestReport:
         """Read, normalise, deduplicate, store and index articles.
 
@@ -83,7 +85,10 @@ class KnowledgeBase:
         ``csv``, ``tsv``, ``html``); ``date`` dates records that have none.
         Rejected records are in the report and, with ``rejects_path``, written
         there as JSON Lines with their raw text. ``workers`` processes prepare
-        records in parallel (default: all cores for inputs over 20 MB).
+        records in parallel (default: all cores for inputs over 20 MB). With
+        ``analyze`` (the default) new and changed articles then go through
+        the Norwegian language pipeline (sentences, entity mentions); articles
+        already analysed by the same model are not analysed again.
         """
         return ingest_stage.ingest_paths(
             self.store,
@@ -95,7 +100,19 @@ class KnowledgeBase:
             workers=workers,
             rejects_path=rejects_path,
             on_progress=on_progress,
+            analyze=analyze,
+            on_analysis_progress=on_analysis_progress,
         )
+
+    def analyze(
+        self, *, workers: int = 1, on_progress: ingest_stage.AnalysisProgressCallback | None = None
+    ) -> int:
+        """Run the language pipeline over every article it has not analysed yet; return how many it analysed."""
+        self.store.acquire_writer()
+        try:
+            return ingest_stage.analyse_pending(self.store, workers=workers, on_progress=on_progress)
+        finally:
+            self.store.release_writer()
 
     def reindex(self) -> int:
         """Rebuild the search index from the store; return the number of articles indexed."""
@@ -158,6 +175,20 @@ class KnowledgeBase:
         """Return the articles that are near-copies of this one, most similar first."""
         self.article(article_id)
         return self.store.near_duplicates_of(article_id)
+
+    def sentences(self, article_id: str) -> list[tuple[int, int]]:
+        """Return the article's sentences as ``(start, end)`` offsets into its text."""
+        self.article(article_id)
+        return self.store.sentences_of(article_id)
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        """Return the named-entity mentions the language model found in one article."""
+        self.article(article_id)
+        return self.store.mentions_of(article_id)
+
+    def entities(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
+        """Return the most mentioned names, optionally of one label (PER, ORG, GPE_LOC …)."""
+        return self.store.entity_counts(label=label, top=top)
 
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes describing the archive."""

@@ -13,13 +13,23 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sporbar.errors import SporbarError
-from sporbar.models import Article, ArticleDate, Duplicate, IngestReport, NearDuplicate, RawRecord, Rejection
+from sporbar.models import (
+    Analysis,
+    Article,
+    ArticleDate,
+    Duplicate,
+    IngestReport,
+    NearDuplicate,
+    RawRecord,
+    Rejection,
+)
 from sporbar.normalize import normalize_record
 from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint_words
 from sporbar.read import ReadProgress, read_paths
@@ -29,10 +39,14 @@ from sporbar.store.search_index import SearchIndex
 from sporbar.store.search_terms import base_forms_of, words
 from sporbar.store.sqlite import SQLiteStore
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
 DEFAULT_BATCH_SIZE = 1000
 AUTO_WORKERS_MIN_BYTES = 20_000_000
 MAX_AUTO_WORKERS = 4
 ProgressCallback = Callable[[int, int, int], None]
+AnalysisProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -96,6 +110,9 @@ def ingest_paths(
     workers: int | None = None,
     rejects_path: str | os.PathLike[str] | None = None,
     on_progress: ProgressCallback | None = None,
+    analyze: bool = True,
+    nlp: Language | None = None,
+    on_analysis_progress: AnalysisProgressCallback | None = None,
 ) -> IngestReport:
     """Ingest files, directories or ``-`` (stdin) into the store and its index.
 
@@ -103,6 +120,9 @@ def ingest_paths(
     many as there are cores, for inputs over a few megabytes). The store and
     the index are written by this process only, one batch per transaction.
     ``on_progress(records_read, bytes_done, total_bytes)`` is called after each batch.
+    With ``analyze``, every article without an analysis of its current text
+    by the current model is then run through the language pipeline
+    (``on_analysis_progress(done, total)``), so an interrupted run resumes.
     """
     if date is not None:
         # Fail before reading anything if the fallback date itself is wrong.
@@ -151,6 +171,13 @@ def ingest_paths(
         report.rejected.sort(key=lambda r: (r.location.path, r.location.line or 0))
         if on_progress:
             on_progress(report.read, progress.total_bytes, progress.total_bytes)
+        if pool is not None:
+            pool.shutdown()
+            pool = None
+        if analyze:
+            report.analysed = analyse_pending(
+                store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress
+            )
         store.add_rejects(run_id, report.rejected)
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report)
@@ -282,6 +309,48 @@ def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
         return count
     finally:
         store.release_writer()
+
+
+def analyse_pending(
+    store: SQLiteStore,
+    nlp: Language | None = None,
+    *,
+    workers: int = 1,
+    save_every: int = 200,
+    on_progress: AnalysisProgressCallback | None = None,
+) -> int:
+    """Run the language pipeline over every article not yet analysed by it; return how many were analysed."""
+    from sporbar.analyze.language_model import load
+    from sporbar.analyze.pipeline import analyse_articles, model_id
+
+    pipeline = nlp if nlp is not None else load()
+    model = model_id(pipeline)
+    pending_ids = [a.id for a in store.articles_needing_analysis(model, limit=10**9)]
+    if not pending_ids:
+        return 0
+
+    def articles() -> Iterator[Article]:
+        for start in range(0, len(pending_ids), save_every):
+            chunk = pending_ids[start : start + save_every]
+            found = store.articles_by_id(chunk)
+            yield from (found[i] for i in chunk if i in found)
+
+    done = 0
+    results: list[Analysis] = []
+    for analysis in analyse_articles(pipeline, articles(), workers=workers):
+        results.append(analysis)
+        if len(results) >= save_every:
+            store.save_analyses(results)
+            done += len(results)
+            results = []
+            if on_progress:
+                on_progress(done, len(pending_ids))
+    if results:
+        store.save_analyses(results)
+        done += len(results)
+    if on_progress:
+        on_progress(done, len(pending_ids))
+    return done
 
 
 def write_rejects(rejects: Iterable[Rejection], path: str | os.PathLike[str]) -> Path:

@@ -192,6 +192,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     near_duplicates: int = 0
+    analysed: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
     rejects_file: str | None = None
@@ -216,6 +217,7 @@ class IngestReport:
                 for d in self.duplicates
             ],
             "near_duplicates": self.near_duplicates,
+            "analysed": self.analysed,
             "rejected": [r.to_dict() | {"raw": None} for r in self.rejected],
             "seconds": round(self.seconds, 3),
             "rejects_file": self.rejects_file,
@@ -288,6 +290,43 @@ class NearDuplicate:
     article_id: str
     other_id: str
     similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named-entity mention: ``text == article.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the language model found in one article, with offsets into its stored text.
+
+    ``doc`` is the serialised spaCy Doc, kept so extractors can run again
+    without parsing again; ``model`` names the pipeline and its version.
+    """
+
+    article_id: str
+    text_hash: str
+    model: str
+    sentences: tuple[tuple[int, int], ...]
+    mentions: tuple[Mention, ...]
+    doc: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """How often a name was mentioned, and in how many articles."""
+
+    text: str
+    label: str
+    mentions: int
+    articles: int
 
 
 # -- search queries, as parsed by sporbar.query.syntax --------------------------

@@ -23,7 +23,7 @@ def invoke(*args: str, input: str | None = None) -> tuple[int, str]:
 
 def test_cli_ingest_search_show_stats(tmp_path: Path, seeds_dir: Path, ndt_path: Path) -> None:
     db = str(tmp_path / "a.db")
-    code, output = invoke("ingest", str(seeds_dir), str(ndt_path), "--db", db)
+    code, output = invoke("ingest", "--no-analyze", str(seeds_dir), str(ndt_path), "--db", db)
     assert code == 0, output
     assert "read 311 · stored 311" in output
     code, output = invoke("search", "fremmedkriger", "--db", db, "--json")
@@ -43,7 +43,7 @@ def test_cli_ingest_search_show_stats(tmp_path: Path, seeds_dir: Path, ndt_path:
 
 def test_cli_stdin_and_date_option(tmp_path: Path) -> None:
     db = str(tmp_path / "b.db")
-    code, output = invoke("ingest", "-", "--db", db, "--format", "text", "--date", "2021-06-01", input="Stortinget vedtok loven.")
+    code, output = invoke("ingest", "--no-analyze", "-", "--db", db, "--format", "text", "--date", "2021-06-01", input="Stortinget vedtok loven.")
     assert code == 0, output
     with sporbar.open(db) as kb:
         (article,) = list(kb.articles())
@@ -63,7 +63,7 @@ def test_cli_errors_are_one_line_without_traceback(tmp_path: Path, capsys: objec
 
 def test_cli_export_formats_follow_the_contract(tmp_path: Path, seeds_dir: Path) -> None:
     db = str(tmp_path / "c.db")
-    invoke("ingest", str(seeds_dir), "--db", db)
+    invoke("ingest", "--no-analyze", str(seeds_dir), "--db", db)
     code, output = invoke("export", "articles", "--db", db)
     rows = [json.loads(line) for line in output.splitlines()]
     assert [r["date"] for r in rows] == ["2017-03", "2019-02"]
@@ -85,7 +85,7 @@ def test_cli_export_formats_follow_the_contract(tmp_path: Path, seeds_dir: Path)
 
 def test_cli_reindex_rebuilds_from_store(tmp_path: Path, seeds_dir: Path) -> None:
     db = str(tmp_path / "d.db")
-    invoke("ingest", str(seeds_dir), "--db", db)
+    invoke("ingest", "--no-analyze", str(seeds_dir), "--db", db)
     code, output = invoke("reindex", "--db", db)
     assert code == 0 and "indexed 2 articles" in output
     with sporbar.open(db) as kb:

@@ -45,10 +45,10 @@ def test_store_rejects_a_file_that_is_not_a_store(tmp_path: Path) -> None:
 
 
 def test_store_reingest_changes_nothing(kb: KnowledgeBase, seeds_dir: Path, ndt_path: Path) -> None:
-    first = kb.ingest([seeds_dir, ndt_path])
+    first = kb.ingest([seeds_dir, ndt_path], analyze=False)
     assert (first.stored, first.unchanged) == (311, 0)
     before = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
-    second = kb.ingest([seeds_dir, ndt_path])
+    second = kb.ingest([seeds_dir, ndt_path], analyze=False)
     assert (second.stored, second.updated, second.unchanged, len(second.duplicates)) == (0, 0, 311, 0)
     after = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
     assert before == after
@@ -60,7 +60,7 @@ def test_store_exact_duplicate_skipped_and_reported(kb: KnowledgeBase, tmp_path:
     copy = dict(original, id="wire-copy", source="NTB")
     path = tmp_path / "dup.jsonl"
     path.write_text(json.dumps(original) + "\n" + json.dumps(copy) + "\n", encoding="utf-8")
-    report = kb.ingest([path])
+    report = kb.ingest([path], analyze=False)
     assert report.stored == 1
     (dup,) = report.duplicates
     assert (dup.article_id, dup.duplicate_of, dup.location.line) == ("wire-copy", original["id"], 2)
@@ -75,7 +75,7 @@ def test_store_near_duplicates_linked_both_ways(kb: KnowledgeBase, tmp_path: Pat
     unrelated = ndt_records[0]
     path = tmp_path / "near.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in (original, unrelated, copy)) + "\n", encoding="utf-8")
-    report = kb.ingest([path])
+    report = kb.ingest([path], analyze=False)
     assert report.stored == 3 and report.near_duplicates == 1
     (link,) = kb.near_duplicates("ntb-copy")
     assert link.other_id == original["id"] and link.similarity >= 0.7
@@ -86,9 +86,9 @@ def test_store_near_duplicates_linked_both_ways(kb: KnowledgeBase, tmp_path: Pat
 def test_store_changed_article_is_updated_not_duplicated(kb: KnowledgeBase, tmp_path: Path) -> None:
     path = tmp_path / "v.jsonl"
     path.write_text(json.dumps({"id": "sak-1", "date": "2019-02-13", "text": "Første versjon om koalisjonen."}) + "\n")
-    kb.ingest([path])
+    kb.ingest([path], analyze=False)
     path.write_text(json.dumps({"id": "sak-1", "date": "2019-02-13", "text": "Rettet versjon om fremmedkrigere."}) + "\n")
-    report = kb.ingest([path])
+    report = kb.ingest([path], analyze=False)
     assert (report.stored, report.updated) == (0, 1)
     assert kb.article("sak-1").text == "Rettet versjon om fremmedkrigere."
     assert [h.article_id for h in kb.search("fremmedkriger")] == ["sak-1"]
@@ -109,12 +109,12 @@ def test_store_interrupted_index_write_is_completed_on_rerun(kb: KnowledgeBase, 
 
     monkeypatch.setattr(SearchIndex, "upsert", failing_upsert)
     with pytest.raises(RuntimeError):
-        kb.ingest([ndt_path], batch_size=100)
+        kb.ingest([ndt_path], analyze=False, batch_size=100)
     monkeypatch.setattr(SearchIndex, "upsert", real_upsert)
     stored_after_crash = kb.store.count_articles()
     assert stored_after_crash == 200  # two whole batches landed in SQLite
     assert kb.store.count_unindexed() == 100
-    report = kb.ingest([ndt_path], batch_size=100)
+    report = kb.ingest([ndt_path], analyze=False, batch_size=100)
     assert report.stored == 109 and report.unchanged == 200
     assert kb.store.count_articles() == kb.index.count() == 309
     assert kb.store.count_unindexed() == 0
@@ -122,7 +122,7 @@ def test_store_interrupted_index_write_is_completed_on_rerun(kb: KnowledgeBase, 
 
 def test_store_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path, ndt_path: Path) -> None:
     db = tmp_path / "kill.db"
-    command = [sys.executable, "-m", "sporbar.interfaces.cli", "ingest", str(ndt_path), "--db", str(db), "--batch-size", "10"]
+    command = [sys.executable, "-m", "sporbar.interfaces.cli", "ingest", "--no-analyze", str(ndt_path), "--db", str(db), "--batch-size", "10"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -142,7 +142,7 @@ def test_store_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path, ndt_path:
         partial = archive.store.count_articles()
         assert 0 < partial < 309, "the kill should land mid-run"
         assert archive.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        report = archive.ingest([ndt_path])
+        report = archive.ingest([ndt_path], analyze=False)
         assert report.stored == 309 - partial and report.unchanged == partial
         ids = [row[0] for row in archive.store.conn.execute("SELECT id FROM articles")]
         assert len(ids) == len(set(ids)) == 309
@@ -155,7 +155,7 @@ def test_store_second_writer_is_refused(kb: KnowledgeBase, tmp_path: Path, seeds
     try:
         other.store.acquire_writer()
         with pytest.raises(StoreLocked):
-            kb.ingest([seeds_dir])
+            kb.ingest([seeds_dir], analyze=False)
     finally:
         other.close()
-    assert kb.ingest([seeds_dir]).stored == 2
+    assert kb.ingest([seeds_dir], analyze=False).stored == 2

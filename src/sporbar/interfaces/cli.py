@@ -85,9 +85,12 @@ def ingest(
     workers: Annotated[
         Optional[int], typer.Option("--workers", "-w", min=1, max=64, help="Worker processes (default: all cores for inputs over 20 MB).")
     ] = None,
+    analyze: Annotated[
+        bool, typer.Option("--analyze/--no-analyze", help="Run the language model over new and changed articles.")
+    ] = True,
     json_output: JsonOption = False,
 ) -> None:
-    """Read articles into the store and its search index.
+    """Read articles into the store and its search index, then analyse them.
 
     Example: sporbar ingest ../shared/corpora/ndt-nob-news.jsonl examples/seeds
     """
@@ -107,12 +110,29 @@ def ingest(
             transient=False,
         ) as progress:
             task = progress.add_task("ingest", total=None, articles=0, rate=0.0)
+            analysis_task: list[Any] = []
 
             def on_progress(records: int, done: int, total: int) -> None:
                 elapsed = max(time.perf_counter() - started, 1e-6)
                 progress.update(task, completed=done, total=total or None, articles=records, rate=records / elapsed)
 
-            report = kb.ingest(paths, format=format, date=date, rejects_path=rejects_path, batch_size=batch_size, workers=workers, on_progress=on_progress)
+            def on_analysis_progress(done: int, total: int) -> None:
+                if not analysis_task:
+                    analysis_task.append((progress.add_task("analyse", total=total, articles=0, rate=0.0), time.perf_counter()))
+                task_id, began = analysis_task[0]
+                progress.update(task_id, completed=done, articles=done, rate=done / max(time.perf_counter() - began, 1e-6))
+
+            report = kb.ingest(
+                paths,
+                format=format,
+                date=date,
+                rejects_path=rejects_path,
+                batch_size=batch_size,
+                workers=workers,
+                analyze=analyze,
+                on_progress=on_progress,
+                on_analysis_progress=on_analysis_progress,
+            )
     if json_output:
         _print_json(report.to_dict())
     else:
@@ -126,7 +146,7 @@ def _print_ingest_report(report: IngestReport) -> None:
     out.print(
         f"read {report.read:,} · stored {report.stored:,} · updated {report.updated:,} · unchanged {report.unchanged:,}"
         f" · duplicates {len(report.duplicates):,} · near-duplicate links {report.near_duplicates:,}"
-        f" · rejected {len(report.rejected):,}  ({report.seconds:.1f} s, {rate:,.0f} articles/s)"
+        f" · analysed {report.analysed:,} · rejected {len(report.rejected):,}  ({report.seconds:.1f} s, {rate:,.0f} articles/s)"
     )
     for dup in report.duplicates[:20]:
         where = str(dup.location) if dup.location else "?"
@@ -305,6 +325,103 @@ def report(db: DbOption = Path(DEFAULT_DB), limit: Annotated[int, typer.Option("
     out.print(table)
     if figures["articles"] > len(articles):
         out.print(f"… and {figures['articles'] - len(articles):,} more (--limit)")
+
+
+# -- language analysis -------------------------------------------------------------
+
+
+@app.command()
+def analyze(
+    db: DbOption = Path(DEFAULT_DB),
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Worker processes for the language model.")] = 1,
+) -> None:
+    """Run the language model over every article it has not analysed yet (resumes an interrupted run).
+
+    Example: sporbar analyze --workers 2
+    """
+    with _open(db) as kb:
+        started = time.perf_counter()
+        count = kb.analyze(workers=workers)
+    out.print(f"analysed {count:,} articles in {time.perf_counter() - started:.1f} s")
+
+
+@app.command()
+def entities(
+    db: DbOption = Path(DEFAULT_DB),
+    label: Annotated[Optional[str], typer.Option("--label", "-l", help="Only this label: PER, ORG, LOC, GPE_LOC, GPE_ORG, PROD, EVT, DRV, MISC.")] = None,
+    top: Annotated[int, typer.Option("--top", "-n", min=1, max=100_000, help="How many names.")] = 20,
+    json_output: JsonOption = False,
+) -> None:
+    """List the most mentioned names found by the language model.
+
+    Example: sporbar entities --label PER --top 10
+    """
+    with _open(db) as kb:
+        counts = kb.entities(label=label.upper() if label else None, top=top)
+    if json_output:
+        _print_json([{"text": c.text, "label": c.label, "mentions": c.mentions, "articles": c.articles} for c in counts])
+        return
+    table = Table()
+    table.add_column("name")
+    table.add_column("label", style="magenta")
+    table.add_column("mentions", justify="right")
+    table.add_column("articles", justify="right")
+    for c in counts:
+        table.add_row(escape(c.text), c.label, f"{c.mentions:,}", f"{c.articles:,}")
+    out.print(table)
+
+
+eval_app = typer.Typer(help="Evaluate the language model.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("ner")
+def eval_ner(
+    split: Annotated[str, typer.Option("--split", help="NorNE split: dev or test.")] = "dev",
+    corpus: Annotated[
+        Optional[Path], typer.Option("--corpus", help="Score whole articles of this JSONL (with gold entity spans) instead.")
+    ] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Score named entities (9 and 8 types), tokens, lemmas, POS and the parse on NorNE.
+
+    Example: sporbar eval ner --split test
+    """
+    from sporbar.analyze.evaluate import evaluate_ner
+    from sporbar.analyze.language_model import load
+
+    if split not in ("dev", "test", "train"):
+        raise SporbarError(f"unknown split {split!r}: choose dev or test")
+    scores = evaluate_ner(load(), split=split, corpus_path=corpus)
+    if json_output:
+        _print_json(scores)
+        return
+    _print_scores(scores)
+
+
+def _print_scores(scores: dict[str, Any]) -> None:
+    for key, value in scores.items():
+        if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+            table = Table(title=str(key))
+            table.add_column("label")
+            columns = sorted({c for v in value.values() for c in v})
+            for column in columns:
+                table.add_column(column, justify="right")
+            for label, figures in value.items():
+                table.add_row(label, *[_fmt(figures.get(c)) for c in columns])
+            out.print(table)
+        elif isinstance(value, dict):
+            out.print(Text(str(key), style="bold"))
+            for k, v in value.items():
+                out.print(f"  {k}: {_fmt(v) if not isinstance(v, dict) else json.dumps(v)}")
+        else:
+            out.print(f"{key}: {_fmt(value)}")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return "–" if value is None else str(value)
 
 
 # -- export, reindex ---------------------------------------------------------------

@@ -25,8 +25,16 @@ def _article_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
         yield article.to_export()
 
 
+ENTITY_FIELDS = ("article_id", "start", "end", "text", "label", "entity_id", "canonical", "sentence")
+
+
+def _entity_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return store.iter_mentions()
+
+
 EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[dict[str, Any]]]]] = {
     "articles": (ARTICLE_FIELDS, _article_rows),
+    "entities": (ENTITY_FIELDS, _entity_rows),
 }
 
 
@@ -79,14 +87,15 @@ def _write_parquet(rows: Iterator[dict[str, Any]], fields: tuple[str, ...], path
     batch: list[dict[str, Any]] = []
     writer: pq.ParquetWriter | None = None
     count = 0
-    schema = pa.schema([(name, pa.string()) if name != "metadata" else (name, pa.string()) for name in fields])
+    integer_fields = {"start", "end", "sentence"}
+    schema = pa.schema([(name, pa.int64() if name in integer_fields else pa.string()) for name in fields])
 
     def flush() -> None:
         nonlocal writer
         if not batch:
             return
         table = pa.Table.from_pylist(
-            [{k: (_flat(row.get(k)) if row.get(k) is None or isinstance(row.get(k), (dict, list)) else row.get(k)) for k in fields} for row in batch],
+            [{k: _flat(row.get(k)) for k in fields} for row in batch],
             schema=schema,
         )
         if writer is None:

@@ -103,6 +103,45 @@ def _articles(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(2, "language analysis: sentences and entity mentions")
+def _analysis(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE analyses (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            text_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            analysed_at TEXT NOT NULL,
+            doc BLOB
+        );
+        CREATE TABLE sentences (
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            PRIMARY KEY (article_id, idx),
+            CHECK (start >= 0 AND "end" > start)
+        ) WITHOUT ROWID;
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            sentence_idx INTEGER,
+            entity_id TEXT,
+            canonical TEXT,
+            UNIQUE (article_id, start, "end", label),
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX mentions_label_text ON mentions (label, text);
+        CREATE INDEX mentions_entity ON mentions (entity_id);
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

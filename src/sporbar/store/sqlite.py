@@ -18,7 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from sporbar.errors import StoreError, StoreLocked
-from sporbar.models import Article, ArticleDate, DatePrecision, IngestReport, NearDuplicate, Rejection, SourceLocation
+from sporbar.models import (
+    Analysis,
+    Article,
+    ArticleDate,
+    DatePrecision,
+    EntityCount,
+    IngestReport,
+    Mention,
+    NearDuplicate,
+    Rejection,
+    SourceLocation,
+)
 from sporbar.normalize.dedupe import Fingerprint, signature_from_bytes
 from sporbar.store.migrations import current_version, migrate
 
@@ -149,6 +160,9 @@ class SQLiteStore:
             self.conn.execute("DELETE FROM article_fingerprints WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
+            # Facts derived from the old text would point at the wrong characters now.
+            for table in ("analyses", "sentences", "mentions"):
+                self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
 
     @staticmethod
     def _row(a: Article, now: str) -> tuple[Any, ...]:
@@ -258,6 +272,91 @@ class SQLiteStore:
     def mark_all_unindexed(self) -> None:
         with self.atomic():
             self.conn.execute("UPDATE articles SET indexed_revision = 0")
+
+    # -- language analysis -----------------------------------------------------
+
+    _NEEDS_ANALYSIS = (
+        "FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+        " WHERE n.article_id IS NULL OR n.text_hash != a.text_hash OR n.model != ?"
+    )
+
+    def articles_needing_analysis(self, model: str, limit: int = 1000) -> list[Article]:
+        """Return articles with no analysis by ``model`` of their current text."""
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        rows = self.conn.execute(
+            f"SELECT {columns} {self._NEEDS_ANALYSIS} ORDER BY a.date_start, a.id LIMIT ?", (model, limit)
+        ).fetchall()
+        return [_article_from_row(row) for row in rows]
+
+    def count_needing_analysis(self, model: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) {self._NEEDS_ANALYSIS}", (model,)).fetchone()[0])
+
+    def save_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Replace the sentences and mentions of each analysed article, in one transaction."""
+        now = _now()
+        with self.atomic():
+            for analysis in analyses:
+                current = self.conn.execute("SELECT text_hash FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()
+                if current is None or current[0] != analysis.text_hash:
+                    continue  # the article changed while it was being analysed: it will be analysed again
+                for table in ("sentences", "mentions"):
+                    self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (analysis.article_id,))
+                self.conn.executemany(
+                    'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
+                    [(analysis.article_id, i, start, end) for i, (start, end) in enumerate(analysis.sentences)],
+                )
+                self.conn.executemany(
+                    'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, sentence_idx) VALUES (?, ?, ?, ?, ?, ?)',
+                    [(analysis.article_id, m.start, m.end, m.text, m.label, m.sentence) for m in analysis.mentions],
+                )
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO analyses (article_id, text_hash, model, analysed_at, doc) VALUES (?, ?, ?, ?, ?)",
+                    (analysis.article_id, analysis.text_hash, analysis.model, now, analysis.doc),
+                )
+
+    def sentences_of(self, article_id: str) -> list[tuple[int, int]]:
+        return [
+            (int(a), int(b))
+            for a, b in self.conn.execute(
+                'SELECT start, "end" FROM sentences WHERE article_id = ? ORDER BY idx', (article_id,)
+            )
+        ]
+
+    def mentions_of(self, article_id: str) -> list[Mention]:
+        rows = self.conn.execute(
+            'SELECT start, "end", text, label, sentence_idx FROM mentions WHERE article_id = ? ORDER BY start, "end"',
+            (article_id,),
+        ).fetchall()
+        return [Mention(int(a), int(b), t, lab, s) for a, b, t, lab, s in rows]
+
+    def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
+        """Return the most mentioned names (by surface text and label)."""
+        where = "WHERE label = ?" if label else ""
+        params: list[Any] = [label] if label else []
+        rows = self.conn.execute(
+            f"SELECT text, label, count(*), count(DISTINCT article_id) FROM mentions {where}"
+            " GROUP BY text, label ORDER BY 3 DESC, 4 DESC, text LIMIT ?",
+            (*params, top),
+        ).fetchall()
+        return [EntityCount(t, lab, int(n), int(a)) for t, lab, n, a in rows]
+
+    def iter_mentions(self) -> Iterator[dict[str, Any]]:
+        """Yield every mention as an export row (article order, then text order)."""
+        cursor = self.conn.execute(
+            'SELECT m.article_id, m.start, m."end", m.text, m.label, m.entity_id, m.canonical, m.sentence_idx'
+            " FROM mentions m JOIN articles a ON a.id = m.article_id ORDER BY a.date_start, a.id, m.start"
+        )
+        for article_id, start, end, text, label, entity_id, canonical, sentence in cursor:
+            yield {
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "text": text,
+                "label": label,
+                "entity_id": entity_id,
+                "canonical": canonical,
+                "sentence": sentence,
+            }
 
     # -- near duplicates -----------------------------------------------------
 
@@ -375,6 +474,10 @@ class SQLiteStore:
             "years": dict(years),
             "date_precision": dict(precision),
             "near_duplicate_pairs": self.count_near_duplicates(),
+            "analysed": c.execute("SELECT count(*) FROM analyses").fetchone()[0],
+            "sentences": c.execute("SELECT count(*) FROM sentences").fetchone()[0],
+            "mentions": c.execute("SELECT count(*) FROM mentions").fetchone()[0],
+            "models": dict(c.execute("SELECT model, count(*) FROM analyses GROUP BY model").fetchall()),
             "unindexed": self.count_unindexed(),
             "ingest_runs": runs,
             "size_bytes": sum(

@@ -1,0 +1,61 @@
+"""Run the Norwegian pipeline over articles and turn Docs into ``Analysis`` records.
+
+The stored text is what the pipeline sees, so every character offset of a
+sentence or mention points into the stored text unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sporbar.models import Analysis, Article, Mention
+
+PIPE_BATCH_SIZE = 32
+
+
+def model_id(nlp: Language) -> str:
+    """Name the pipeline and its version, e.g. ``nb_sporbar@0.1.0``."""
+    return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}"
+
+
+def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool = True) -> Analysis:
+    """Turn a parsed Doc of ``article.text`` into an ``Analysis``."""
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
+    starts = [start for start, _ in sentences]
+    mentions = []
+    for ent in doc.ents:
+        index = _sentence_index(starts, ent.start_char)
+        mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, index))
+    return Analysis(
+        article_id=article.id,
+        text_hash=article.text_hash,
+        model=model,
+        sentences=sentences,
+        mentions=tuple(mentions),
+        doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
+    )
+
+
+def _sentence_index(starts: list[int], offset: int) -> int | None:
+    from bisect import bisect_right
+
+    position = bisect_right(starts, offset) - 1
+    return position if position >= 0 else None
+
+
+def analyse_articles(
+    nlp: Language,
+    articles: Iterable[Article],
+    *,
+    workers: int = 1,
+    batch_size: int = PIPE_BATCH_SIZE,
+    keep_doc: bool = True,
+) -> Iterator[Analysis]:
+    """Yield one ``Analysis`` per article, in input order (``workers`` processes with ``nlp.pipe``)."""
+    model = model_id(nlp)
+    pairs = ((article.text, article) for article in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):
+        yield analysis_from_doc(article, doc, model=model, keep_doc=keep_doc)
