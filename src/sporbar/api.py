@@ -190,6 +190,38 @@ class KnowledgeBase:
         """Return the most mentioned names, optionally of one label (PER, ORG, GPE_LOC …)."""
         return self.store.entity_counts(label=label, top=top)
 
+    def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        text: str | None = None,
+        kind: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return quotes (export-contract rows) filtered by speaker name, date range, words and kind."""
+        return self.store.quotes(
+            speaker=speaker,
+            since=_start_of(since),
+            until=_end_of(until),
+            text=text,
+            kind=kind,
+            article_id=article_id,
+            limit=limit,
+        )
+
+    def evaluate_quotes(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score the stored quotes against a gold file (see ``sporbar.analyze.evaluate_quotes``)."""
+        from sporbar.analyze.evaluate_quotes import load_gold, score_quotes
+
+        gold = load_gold(gold_path)
+        ids = sorted({g["article_id"] for g in gold})
+        texts = {a.id: a.text for a in self.store.articles_by_id(ids).values()}
+        predicted = [q for article_id in ids for q in self.store.quotes(article_id=article_id)]
+        return score_quotes(predicted, gold, texts)
+
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes describing the archive."""
         figures = self.store.stats()

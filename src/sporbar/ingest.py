@@ -321,9 +321,9 @@ def analyse_pending(
 ) -> int:
     """Run the language pipeline over every article not yet analysed by it; return how many were analysed."""
     from sporbar.analyze.language_model import load
-    from sporbar.analyze.pipeline import analyse_articles, model_id
+    from sporbar.analyze.pipeline import analyse_articles, model_id, with_extractors
 
-    pipeline = nlp if nlp is not None else load()
+    pipeline = with_extractors(nlp if nlp is not None else load())
     model = model_id(pipeline)
     pending_ids = [a.id for a in store.articles_needing_analysis(model, limit=10**9)]
     if not pending_ids:

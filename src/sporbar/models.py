@@ -304,6 +304,31 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Something someone said, with offsets into the article's stored text.
+
+    ``start``/``end`` cover the reported content only (no dash, quotation
+    marks or attribution). ``speaker`` is the canonical name (the fullest the
+    article gives); ``speaker_mention`` the words the attribution used
+    (``han``, ``utenriksministeren``), at ``speaker_start``/``speaker_end``.
+    """
+
+    kind: str  # "direct" | "indirect"
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_mention: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_label: str | None = None
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    addressee: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the language model found in one article, with offsets into its stored text.
 
@@ -317,6 +342,7 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...]
     mentions: tuple[Mention, ...]
     doc: bytes | None = None
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

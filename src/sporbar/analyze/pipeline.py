@@ -11,14 +11,31 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from sporbar.analyze.extractors.quotes import EXTRACTOR as QUOTE_EXTRACTOR
+from sporbar.analyze.extractors.quotes import EXTRACTOR_VERSION as QUOTE_EXTRACTOR_VERSION
 from sporbar.models import Analysis, Article, Mention
+
+EXTRACTORS = ((QUOTE_EXTRACTOR, QUOTE_EXTRACTOR_VERSION),)
 
 PIPE_BATCH_SIZE = 32
 
 
 def model_id(nlp: Language) -> str:
-    """Name the pipeline and its version, e.g. ``nb_sporbar@0.1.0``."""
-    return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}"
+    """Name the pipeline, its version and the extractors' versions, e.g. ``nb_sporbar@0.1.0+sporbar_quotes@1``.
+
+    An article analysed under another id is analysed again, so a new extractor
+    version reaches the whole archive on the next run.
+    """
+    extractors = "+".join(f"{name}@{version}" for name, version in EXTRACTORS)
+    return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}+{extractors}"
+
+
+def with_extractors(nlp: Language) -> Language:
+    """Add sporbar's extractors to the end of a pipeline (once)."""
+    for name, _ in EXTRACTORS:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name, last=True)
+    return nlp
 
 
 def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool = True) -> Analysis:
@@ -36,6 +53,7 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         sentences=sentences,
         mentions=tuple(mentions),
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
+        quotes=tuple(doc._.quotes or ()) if doc.has_extension("quotes") else (),
     )
 
 
@@ -55,6 +73,7 @@ def analyse_articles(
     keep_doc: bool = True,
 ) -> Iterator[Analysis]:
     """Yield one ``Analysis`` per article, in input order (``workers`` processes with ``nlp.pipe``)."""
+    nlp = with_extractors(nlp)
     model = model_id(nlp)
     pairs = ((article.text, article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=max(1, workers)):

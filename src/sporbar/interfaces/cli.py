@@ -371,6 +371,45 @@ def entities(
     out.print(table)
 
 
+@app.command()
+def quotes(
+    db: DbOption = Path(DEFAULT_DB),
+    speaker: Annotated[Optional[str], typer.Option("--speaker", "-s", help="Part of the speaker's name (Brende, Pompeo …).")] = None,
+    since: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
+    query: Annotated[Optional[str], typer.Option("--query", "-q", help="Words the quote contains.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="direct or indirect.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100_000)] = 50,
+    json_output: JsonOption = False,
+) -> None:
+    """Who said what, when: quotes with their speaker, cue and date.
+
+    Example: sporbar quotes --speaker Pompeo --from 2019
+    """
+    if kind is not None and kind not in ("direct", "indirect"):
+        raise SporbarError(f"unknown kind {kind!r}: choose direct or indirect")
+    with _open(db) as kb:
+        rows = kb.quotes(speaker=speaker, since=since, until=until, text=query, kind=kind, limit=limit)
+    if json_output:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no quotes match")
+        return
+    for row in rows:
+        heading = Text()
+        heading.append(row["date"], style="cyan")
+        heading.append(f"  {row['speaker'] or '(unknown speaker)'}", style="bold")
+        if row["speaker_mention"] and row["speaker_mention"] != row["speaker"]:
+            heading.append(f" ({row['speaker_mention']})", style="dim")
+        heading.append(f"  {row['cue'] or ''}", style="magenta")
+        if row["addressee"]:
+            heading.append(f" til {row['addressee']}", style="magenta")
+        heading.append(f"  {row['kind']}  [{row['article_id']} {row['start']}–{row['end']}]", style="dim")
+        out.print(heading)
+        out.print(Text("    «" + row["text"] + "»"))
+
+
 eval_app = typer.Typer(help="Evaluate the language model.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
@@ -397,6 +436,43 @@ def eval_ner(
         _print_json(scores)
         return
     _print_scores(scores)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold quotes: JSONL with article_id, kind, quote, speaker …")],
+    db: DbOption = Path(DEFAULT_DB),
+    errors: Annotated[bool, typer.Option("--errors", help="Also list missed, spurious and wrongly attributed quotes.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Score stored quotes against a gold file: precision, recall, F1, speaker accuracy, end-to-end F1, by kind.
+
+    Example: sporbar eval quotes --gold eval/quotes-dev.jsonl --db dev.db
+    """
+    with _open(db) as kb:
+        scores = kb.evaluate_quotes(gold)
+    if json_output:
+        _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
+        return
+    table = Table(title=f"quotes in {scores['articles']} gold articles")
+    for column in ("kind", "gold", "predicted", "precision", "recall", "f1", "speaker acc.", "end-to-end f1"):
+        table.add_column(column, justify="right" if column != "kind" else "left")
+    for kind in ("direct", "indirect", "all"):
+        f = scores[kind]
+        table.add_row(
+            kind, str(f["gold"]), str(f["predicted"]), f"{f['precision']:.3f}", f"{f['recall']:.3f}", f"{f['f1']:.3f}",
+            f"{f['speaker_accuracy']:.3f}", f"{f['end_to_end_f1']:.3f}",
+        )
+    out.print(table)
+    if scores["missing_articles"]:
+        err.print(f"gold articles not in the store: {', '.join(scores['missing_articles'])}")
+    if scores["unlocated_gold"]:
+        err.print(f"{len(scores['unlocated_gold'])} gold quotes not found in their article's text")
+    if errors:
+        for category, items in scores["errors"].items():
+            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
+            for item in items:
+                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
 
 
 def _print_scores(scores: dict[str, Any]) -> None:

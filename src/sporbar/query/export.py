@@ -32,9 +32,20 @@ def _entity_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     return store.iter_mentions()
 
 
+QUOTE_FIELDS = (
+    "article_id", "kind", "text", "start", "end", "speaker", "speaker_entity_id", "speaker_mention", "cue",
+    "addressee", "date", "speaker_label", "speaker_start", "speaker_end", "cue_start", "cue_end", "extractor",
+)
+
+
+def _quote_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return iter(store.quotes())
+
+
 EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[dict[str, Any]]]]] = {
     "articles": (ARTICLE_FIELDS, _article_rows),
     "entities": (ENTITY_FIELDS, _entity_rows),
+    "quotes": (QUOTE_FIELDS, _quote_rows),
 }
 
 
@@ -87,7 +98,7 @@ def _write_parquet(rows: Iterator[dict[str, Any]], fields: tuple[str, ...], path
     batch: list[dict[str, Any]] = []
     writer: pq.ParquetWriter | None = None
     count = 0
-    integer_fields = {"start", "end", "sentence"}
+    integer_fields = {"start", "end", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end"}
     schema = pa.schema([(name, pa.int64() if name in integer_fields else pa.string()) for name in fields])
 
     def flush() -> None:

@@ -142,6 +142,39 @@ def _analysis(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(3, "quotes")
+def _quotes(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('direct', 'indirect')),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            speaker TEXT,
+            speaker_entity_id TEXT,
+            speaker_label TEXT,
+            speaker_mention TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER,
+            cue TEXT,
+            cue_start INTEGER,
+            cue_end INTEGER,
+            addressee TEXT,
+            date TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            UNIQUE (article_id, start, "end"),
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX quotes_speaker ON quotes (speaker);
+        CREATE INDEX quotes_date ON quotes (date);
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

@@ -46,6 +46,12 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start : start + size]
 
 
+def _like_pattern(words: str) -> str:
+    """A LIKE pattern matching ``words`` anywhere, with LIKE's own wildcards escaped."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _article_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     (id_, date, precision, title, source, url, text, text_hash, metadata, origin_file, origin_line) = row
     return Article(
@@ -161,7 +167,7 @@ class SQLiteStore:
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
             # Facts derived from the old text would point at the wrong characters now.
-            for table in ("analyses", "sentences", "mentions"):
+            for table in ("analyses", "sentences", "mentions", "quotes"):
                 self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
 
     @staticmethod
@@ -299,8 +305,22 @@ class SQLiteStore:
                 current = self.conn.execute("SELECT text_hash FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()
                 if current is None or current[0] != analysis.text_hash:
                     continue  # the article changed while it was being analysed: it will be analysed again
-                for table in ("sentences", "mentions"):
+                for table in ("sentences", "mentions", "quotes"):
                     self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (analysis.article_id,))
+                date = self.conn.execute("SELECT date FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()[0]
+                self.conn.executemany(
+                    'INSERT OR IGNORE INTO quotes (article_id, kind, start, "end", text, speaker, speaker_label,'
+                    " speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, addressee, date, extractor)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (
+                            analysis.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_label,
+                            q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
+                            q.addressee, date, analysis.model,
+                        )
+                        for q in analysis.quotes
+                    ],
+                )
                 self.conn.executemany(
                     'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?, ?, ?, ?)',
                     [(analysis.article_id, i, start, end) for i, (start, end) in enumerate(analysis.sentences)],
@@ -328,6 +348,56 @@ class SQLiteStore:
             (article_id,),
         ).fetchall()
         return [Mention(int(a), int(b), t, lab, s) for a, b, t, lab, s in rows]
+
+    _QUOTE_COLUMNS = (
+        'q.article_id, q.kind, q.text, q.start, q."end", q.speaker, q.speaker_entity_id, q.speaker_mention, q.cue,'
+        " q.addressee, q.date, q.speaker_label, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, q.extractor"
+    )
+
+    def quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        speaker: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        text: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return quotes as export rows, filtered; ``speaker`` matches any part of the canonical name."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("q.article_id = ?")
+            params.append(article_id)
+        if speaker:
+            clauses.append("(q.speaker LIKE ? ESCAPE '\\' OR q.speaker_mention LIKE ? ESCAPE '\\')")
+            params.extend([_like_pattern(speaker)] * 2)
+        if since is not None:
+            clauses.append("a.date_end >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("a.date_start <= ?")
+            params.append(until.isoformat())
+        if text:
+            clauses.append("q.text LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(text))
+        if kind:
+            clauses.append("q.kind = ?")
+            params.append(kind)
+        sql = (
+            f"SELECT {self._QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.date_start, a.id, q.start"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        names = [
+            "article_id", "kind", "text", "start", "end", "speaker", "speaker_entity_id", "speaker_mention", "cue",
+            "addressee", "date", "speaker_label", "speaker_start", "speaker_end", "cue_start", "cue_end", "extractor",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in self.conn.execute(sql, params)]
 
     def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
         """Return the most mentioned names (by surface text and label)."""
@@ -477,6 +547,7 @@ class SQLiteStore:
             "analysed": c.execute("SELECT count(*) FROM analyses").fetchone()[0],
             "sentences": c.execute("SELECT count(*) FROM sentences").fetchone()[0],
             "mentions": c.execute("SELECT count(*) FROM mentions").fetchone()[0],
+            "quotes": dict(c.execute("SELECT kind, count(*) FROM quotes GROUP BY kind").fetchall()),
             "models": dict(c.execute("SELECT model, count(*) FROM analyses GROUP BY model").fetchall()),
             "unindexed": self.count_unindexed(),
             "ingest_runs": runs,
