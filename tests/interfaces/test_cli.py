@@ -79,7 +79,7 @@ def test_cli_export_formats_follow_the_contract(tmp_path: Path, seeds_dir: Path)
     table = pq.read_table(out_parquet)
     assert table.column_names[:6] == ["id", "date", "title", "source", "url", "text"]
     assert table.column("text").to_pylist() == [r["text"] for r in rows]
-    code, output = invoke("export", "quotes", "--db", db)
+    code, output = invoke("export", "nonsense", "--db", db)
     assert code == 1
 
 
