@@ -7,6 +7,9 @@ matched, and the snippet's ``offset`` points back into the stored text.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from sporbar.models import Highlight, ParsedQuery, Snippet
 from sporbar.store.search_terms import base_form, word_spans
 
@@ -23,14 +26,33 @@ def _targets(query: ParsedQuery) -> tuple[set[str], set[str]]:
     return exact, base
 
 
+def _candidate_pattern(exact: set[str], base: set[str]) -> re.Pattern[str] | None:
+    """Words that could match: the exact forms, or words sharing a base form's first letters.
+
+    Checking only these keeps snippets fast on long articles; irregular forms
+    (``sa`` for ``si``) are caught by the full scan when this finds nothing.
+    """
+    stems = {w for w in exact} | {b[: max(2, min(len(b) - 1, 4))] for b in base}
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+
+
+def _hits(text: str, exact: set[str], base: set[str], spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return [(s, e, w) for s, e, w in spans if w in exact or (base and base_form(w) in base)]
+
+
 def make_snippet(text: str, query: ParsedQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
     """Return the best passage of ``text`` for ``query``, with its hits marked."""
     exact, base = _targets(query)
-    hits = [
-        (start, end, word)
-        for start, end, word in word_spans(text)
-        if word in exact or (base and base_form(word) in base)
-    ]
+    pattern = _candidate_pattern(exact, base)
+    hits: list[tuple[int, int, str]] = []
+    if pattern is not None:
+        candidates = ((m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text))
+        hits = _hits(text, exact, base, candidates)
+    if not hits and base:
+        hits = _hits(text, exact, base, word_spans(text))
     if not hits:
         end = _cut_end(text, 0, width)
         return Snippet(text[:end], 0, ())

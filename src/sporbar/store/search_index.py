@@ -155,8 +155,8 @@ class SearchIndex:
         filters = self._filter_queries(since=since, until=until, sources=sources)
         if query.is_empty:
             must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        # Filters must not change the ranking: wrap them in a constant score of zero.
-        must.extend((tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters)
+        # Range and term filters give every document the same score, so they do not change the ranking.
+        must.extend((tantivy.Occur.Must, f) for f in filters)
         combined = tantivy.Query.boolean_query(must)
         searcher = self.index.searcher()
         if query.is_empty:

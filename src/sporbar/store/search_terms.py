@@ -51,10 +51,14 @@ def base_form(word: str) -> str:
 
 def base_forms_text(text: str) -> str:
     """Return a text's words as base forms joined by spaces, ready for a whitespace tokenizer."""
-    return base_forms_of(WORD.findall(text.lower()))
+    return base_forms_of(words(text))
 
 
 def base_forms_of(lowered_words: list[str]) -> str:
     """Return already tokenised, lower-cased words as base forms joined by spaces."""
     cache = _BASE_FORMS
-    return " ".join([cache.get(w) or base_form(w) for w in lowered_words])
+    for word in set(lowered_words).difference(cache):
+        base_form(word)
+    if len(cache) >= _CACHE_LIMIT:
+        return " ".join([cache.get(w) or base_form(w) for w in lowered_words])
+    return " ".join(map(cache.__getitem__, lowered_words))
