@@ -47,6 +47,8 @@ EXTRACTOR = "sporbar_quotes"
 EXTRACTOR_VERSION = "1"
 SPEAKER_LABELS = ("PER", "ORG", "GPE_ORG")
 MIN_QUOTED_WORDS = 4
+FIRST_PERSON_SPEAKERS = frozenset({"jeg", "vi", "du", "dere", "man", "meg", "oss"})
+INDEFINITE_SPEAKERS = frozenset({"en", "ei", "et", "flere", "noen", "mange", "ingen", "enkelte", "andre"})
 GENERIC_SUBJECTS = frozenset({"man", "mange", "noen", "det", "flere", "alle", "folk", "ingen", "enkelte", "andre"})
 
 _DASHES = "".join(sorted(DIALOGUE_DASHES)).replace("-", r"\-")
@@ -70,6 +72,7 @@ _AFTER_QUOTE_CUE = re.compile(rf"^\s*,?\s*(?P<cue>{_CUE_WORD})\s+(?P<rest>[^.!?]
 _BEFORE_QUOTE_CUE = re.compile(rf"(?P<cue>\b(?:{_CUE_WORD}))\b(?P<rest>[^.!?:]*?)(?:\s+at)?\s*:?\s*$", re.IGNORECASE)
 _IFOLGE = re.compile(r"\b[Ii] ?følge\s+")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_FIRST_PERSON = re.compile(r"\b(?:jeg|vi|meg|oss|min|mitt|mine|vår|vårt|våre|du|deg|dere|din|ditt|dine)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,84 +133,95 @@ def _units(text: str) -> Iterator[_Unit]:
 
 def _dash_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> list[Quote]:
     text = doc.text
-    quotes: list[Quote] = []
-    last_speaker: Quote | None = None
-    last_quote_unit = -10
+    openings = [_DASH_OPENING.match(u.text(text)) for u in units]
+    dashed = [m is not None for m in openings]
+    in_list = _list_items(units, dashed, text)
+    found: list[tuple[Quote, bool]] = []  # (quote, attributed)
     index = 0
     while index < len(units):
-        unit = units[index]
-        line = unit.text(text)
-        match = _DASH_OPENING.match(line)
-        if not match:
+        opening = openings[index]
+        if opening is None or in_list[index]:
             index += 1
             continue
-        content_start = unit.start + match.end()
-        # One-sentence-a-line text: the quote may run on to the line that carries the attribution.
+        unit = units[index]
+        content_start = unit.start + opening.end()
         end_index = index
-        attribution = _post_attribution(doc, units[index], resolver)
+        attribution = _post_attribution(doc, unit, resolver)
         if attribution is None:
-            for ahead in range(index + 1, min(index + 5, len(units))):
-                candidate = units[ahead]
-                if candidate.paragraph_start or _DASH_OPENING.match(candidate.text(text)):
+            # One-sentence-a-line text: the quote may run on to the line that carries the attribution.
+            for ahead in range(index + 1, min(index + 6, len(units))):
+                if units[ahead].paragraph_start or dashed[ahead]:
                     break
-                found = _post_attribution(doc, candidate, resolver)
-                if found is not None:
-                    attribution, end_index = found, ahead
+                attribution = _post_attribution(doc, units[ahead], resolver)
+                if attribution is not None:
+                    end_index = ahead
                     break
-        last_unit = units[end_index]
         if attribution is not None:
-            content_end = attribution[1]
-            quote = _make_quote(doc, "direct", content_start, content_end, attribution[0], resolver)
+            quote = _make_quote(doc, "direct", content_start, attribution[1], attribution[0], resolver)
             if quote is not None:
-                quotes.append(quote)
-                last_speaker, last_quote_unit = quote, end_index
+                found.append((quote, True))
             index = end_index + 1
             continue
-        content_end = _trim_end(text, content_start, last_unit.end)
-        if content_end <= content_start:
+        before = _pre_attribution(doc, units, index, resolver)
+        content_end = _trim_end(text, content_start, unit.end)
+        if before is None and text[content_start:content_end].rstrip().endswith("?"):
+            index += 1  # the journalist's question in an interview
+            continue
+        # An unattributed quote runs on over following lines that still speak in the first person.
+        while end_index + 1 < len(units) and not dashed[end_index + 1] and not units[end_index + 1].paragraph_start:
+            following = units[end_index + 1].text(text)
+            if not _FIRST_PERSON.search(following) or following.rstrip().endswith(("?", ":")):
+                break
+            end_index += 1
+        content_end = _trim_end(text, content_start, units[end_index].end)
+        if content_end <= content_start or not _WORD.search(text[content_start:content_end]):
             index += 1
             continue
-        before = _pre_attribution(doc, units, index, resolver)
         if before is not None:
             quote = _make_quote(doc, "direct", content_start, content_end, before, resolver)
             if quote is not None:
-                quotes.append(quote)
-                last_speaker, last_quote_unit = quote, index
-        elif _looks_like_speech(text[content_start:content_end]) and (
-            last_speaker is not None and index - last_quote_unit <= 3 or _is_heading(unit, units, index, text)
-        ):
-            speaker = last_speaker if last_speaker is not None and index - last_quote_unit <= 3 else None
-            quotes.append(
-                Quote(
-                    kind="direct",
-                    start=content_start,
-                    end=content_end,
-                    text=text[content_start:content_end],
-                    speaker=speaker.speaker if speaker else None,
-                    speaker_label=speaker.speaker_label if speaker else None,
-                )
-            )
-            if speaker is not None:
-                last_quote_unit = index
-        index += 1
+                found.append((quote, True))
+        else:
+            found.append((Quote("direct", content_start, content_end, text[content_start:content_end]), False))
+        index = end_index + 1
+    return _continue_speakers(found)
+
+
+def _continue_speakers(found: list[tuple[Quote, bool]]) -> list[Quote]:
+    """Give unattributed dash quotes the speaker of the quote before (or, for an opening sub-heading, after)."""
+    quotes: list[Quote] = []
+    last: Quote | None = None
+    for position, (quote, attributed) in enumerate(found):
+        if attributed:
+            last = quote
+            quotes.append(quote)
+            continue
+        source = last if last is not None else next((q for q, a in found[position + 1 :] if a), None)
+        if source is not None and source.speaker is not None:
+            quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=source.speaker, speaker_label=source.speaker_label)
+        quotes.append(quote)
     return quotes
 
 
-def _is_heading(unit: _Unit, units: list[_Unit], index: int, text: str) -> bool:
-    """A dash sub-heading: a short line standing alone, not followed by another dash line."""
-    line = unit.text(text)
-    following = units[index + 1].text(text) if index + 1 < len(units) else ""
-    return len(_WORD.findall(line)) <= 14 and not _DASH_OPENING.match(following) and not line.endswith(":")
-
-
-def _looks_like_speech(content: str) -> bool:
-    """Tell a quoted utterance from a dash list item ("– 2 dl melk", "– Oslo: 3 poeng")."""
-    words = _WORD.findall(content)
-    if len(words) < 3:
-        return False
-    if content.rstrip()[-1:] in ".!?…»\"”":
-        return True
-    return len(words) >= 6 and any(w[:1].islower() for w in words[1:])
+def _list_items(units: list[_Unit], dashed: list[bool], text: str) -> list[bool]:
+    """Mark dash lines that form a list ("– 2 dl melk") rather than quotes."""
+    marks = [False] * len(units)
+    index = 0
+    while index < len(units):
+        if not dashed[index]:
+            index += 1
+            continue
+        run_end = index
+        while run_end + 1 < len(units) and dashed[run_end + 1]:
+            run_end += 1
+        items = [units[i].text(text) for i in range(index, run_end + 1)]
+        introduced = index > 0 and units[index - 1].text(text).rstrip().endswith(":")
+        short = all(len(_WORD.findall(item)) <= 6 and item.rstrip()[-1:] not in ".!?»\"”" for item in items)
+        if short and (len(items) >= 2 or introduced):
+            for i in range(index, run_end + 1):
+                marks[i] = True
+        index = run_end + 1
+    return marks
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
@@ -237,8 +251,16 @@ def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tupl
 
 
 def _split_speaker_phrase(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, str | None]:
-    """Split ``utenriksminister Børge Brende til TV 2 onsdag`` into speaker span and addressee."""
+    """Split ``utenriksminister Børge Brende til TV 2 onsdag`` into speaker span and addressee.
+
+    ``programdirektør i NRK, Per Arne Kalbakk`` keeps the name after the comma;
+    a phrase that starts with ``jeg``/``vi`` or holds ``at`` is a clause inside
+    the quote, not an attribution.
+    """
     phrase = text[start:end]
+    lowered = phrase.lower().split()
+    if not lowered or lowered[0] in FIRST_PERSON_SPEAKERS or "at" in lowered:
+        return None, None
     addressee = None
     speaker_end = end
     for match in re.finditer(r"\s+(\S+)", " " + phrase):
@@ -250,8 +272,18 @@ def _split_speaker_phrase(text: str, start: int, end: int) -> tuple[tuple[int, i
             addressee = _cut_at_stop_word(tail) or None
             break
         if word in ATTRIBUTION_STOP_WORDS and word_start > start:
+            # "sjef i NRK, Per Arne Kalbakk": the name after the comma is the speaker.
+            named = re.search(r",\s+((?:[A-ZÆØÅ][\w.-]*\s*)+)$", text[word_start:end])
+            if named:
+                return (word_start + named.start(1), word_start + named.end(1) - (len(named.group(1)) - len(named.group(1).rstrip()))), addressee
             speaker_end = word_start
             break
+        if match.group(1).endswith(",") and word_start > start:
+            following = text[word_start + len(match.group(1)) : end].strip()
+            if following[:1].islower():
+                # "…, sier Geir, og slår ut med armene": the clause after the comma is narrative.
+                speaker_end = word_start + len(match.group(1)) - 1
+                break
     while speaker_end > start and text[speaker_end - 1] in " ,":
         speaker_end -= 1
     if speaker_end <= start:
@@ -303,7 +335,7 @@ def _make_quote(
     mention = None
     if attribution.speaker_start is not None and attribution.speaker_end is not None:
         mention = text[attribution.speaker_start : attribution.speaker_end]
-        speaker, label = resolver.resolve(attribution.speaker_start, attribution.speaker_end)
+        speaker, label = resolver.resolve(attribution.speaker_start, attribution.speaker_end, anchor=start)
     return Quote(
         kind=kind,
         start=start,
@@ -545,6 +577,40 @@ def _ifolge_quote(doc: Doc, sentence: Span, tokens: list[Token], i: int, resolve
 # -- speakers ----------------------------------------------------------------------------
 
 
+_DEFINITE_NOUN = re.compile(r"^[a-zæøå0-9][\w-]*(?:en|et|a|ne|ren)$")
+
+
+def _is_role_compound(word: str) -> bool:
+    """``EU-ekspert``, ``Portsmouth-spilleren``, ``Fritt Ord-styreleder``: a name-prefixed role, not a name."""
+    tail = word.rsplit("-", 1)[-1] if "-" in word else ""
+    return bool(tail) and tail[:1].islower() and len(tail) > 3
+
+
+_COMMON_NOUN_ENDINGS = ("sjef", "leder", "direktør", "minister", "professor", "ekspert", "forsker", "president",
+                        "sier", "ør", "ist", "ent", "ant", "løper", "spiller", "trener", "rådgiver", "mann", "kvinne",
+                        "en", "et", "ren", "ier", "er")
+
+
+def _looks_like_common_noun(word: str) -> bool:
+    """A capitalised first word that is a role or definite noun (``Kringkastingssjef``, ``Forsvareren``), not a name."""
+    return word in ROLE_NOUNS_DEFINITE or _is_generic_role(word) or (len(word) > 6 and word.endswith(_COMMON_NOUN_ENDINGS))
+
+
+def _is_generic_role(word: str) -> bool:
+    """A lower-case definite noun that can stand for a person: ``spissen``, ``21-åringen``, ``skolebyråden``."""
+    return bool(_DEFINITE_NOUN.match(word)) and word not in PLURAL_PRONOUNS and len(word) > 4
+
+
+def _role_base(word: str) -> str:
+    base = ROLE_NOUNS_DEFINITE.get(word)
+    if base:
+        return base
+    for suffix in ("ene", "en", "et", "a", "n"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)].rsplit("-", 1)[-1]
+    return word.rsplit("-", 1)[-1]
+
+
 class _SpeakerResolver:
     """Resolve speaker mentions (names, pronouns, role nouns) to the fullest name the article gives."""
 
@@ -552,6 +618,12 @@ class _SpeakerResolver:
         self.doc = doc
         self.entities = [e for e in doc.ents if e.label_ in SPEAKER_LABELS]
         self.people = [e for e in self.entities if e.label_ == "PER"]
+        self.quoted = list(_quoted_regions(doc.text))
+        # Names inside quotes are rarely what a later "han" or "utenriksministeren" refers to.
+        self.narrative_people = [p for p in self.people if not self._in_quote(p.start_char)]
+
+    def _in_quote(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quoted)
 
     # finding a speaker span -------------------------------------------------
 
@@ -569,76 +641,117 @@ class _SpeakerResolver:
         """The speaker of a cue that precedes a quote: a name before the cue, else one after it."""
         before = [e for e in self.entities if line_start <= e.start_char and e.end_char <= cue_start]
         if before:
-            return before[-1].start_char, before[-1].end_char
+            people = [e for e in before if e.label_ == "PER"]
+            chosen = people[0] if people else before[-1]
+            return chosen.start_char, chosen.end_char
         return self.first_speaker_in(cue_start, limit)
 
     def subject_of(self, tokens: list[Token], cue_index: int) -> tuple[int, int] | None:
-        """The subject of the speech verb: from the parse, else the nearest name or pronoun around it."""
+        """The subject of the speech verb: from the parse, else by Norwegian word order around it."""
         cue = tokens[cue_index]
-        heads = [cue]
-        if cue.head is not cue:
-            heads.append(cue.head)
+        heads = [cue] + ([cue.head] if cue.head is not cue and cue.head.pos_ != "SPACE" else [])
         for head in heads:
             for child in head.children:
-                if child.dep_.upper() in ("SUBJ", "NSUBJ") and child.i != cue.i:
+                if child.dep_.upper() in ("SUBJ", "NSUBJ") and child.i != cue.i and not child.is_space:
+                    if child.lower_ in ("det", "som") and child.i < cue.i:
+                        continue
                     return self._expand(child)
-        # Word order: "Pompeo forsikret …" (subject first) or "…, sa X at …" (inverted).
-        sentence_start = tokens[0].idx
+        words = [t for t in tokens if not t.is_space]
+        position = next((j for j, t in enumerate(words) if t.i == cue.i), 0)
+        sentence_start = words[0].idx if words else cue.idx
+        # Subject first: "Tonje Gjevjon, styreleder i Boa, mener at …" / "Pompeo forsikret …".
+        opening = [e for e in self.entities if e.start_char == sentence_start and e.end_char <= cue.idx]
+        if opening:
+            return opening[0].start_char, opening[0].end_char
+        if position > 0 and _speaker_word(words[0].lower_) and words[0].idx < cue.idx:
+            return words[0].idx, words[0].idx + len(words[0].text)
         before = [e for e in self.entities if sentence_start <= e.start_char and e.end_char <= cue.idx]
-        if before and cue_index - self._token_index(tokens, before[-1].end_char) <= 3:
-            return before[-1].start_char, before[-1].end_char
-        for j in range(cue_index + 1, min(cue_index + 8, len(tokens))):
-            token = tokens[j]
+        close_people = [
+            e for e in before if e.label_ == "PER" and sum(1 for t in words if e.end_char <= t.idx < cue.idx) <= 6
+        ]
+        if close_people:
+            return close_people[-1].start_char, close_people[-1].end_char
+        if before:
+            distance = sum(1 for t in words if before[-1].end_char <= t.idx < cue.idx)
+            if distance <= 2:
+                return before[-1].start_char, before[-1].end_char
+        # Inverted word order: "…, sa USAs utenriksminister Mike Pompeo at …", "mener han at".
+        for j in range(position + 1, min(position + 8, len(words))):
+            token = words[j]
+            if token.lower_ in ("at", "om") or token.is_punct:
+                break
             for entity in self.entities:
-                if entity.start_char == token.idx:
+                if entity.start_char <= token.idx < entity.end_char:
                     return entity.start_char, entity.end_char
-            if token.lower_ in PERSON_PRONOUNS or token.lower_ in PLURAL_PRONOUNS or token.lower_ in ROLE_NOUNS_DEFINITE:
+            if _speaker_word(token.lower_):
                 return token.idx, token.idx + len(token.text)
-        for j in range(cue_index - 1, max(cue_index - 4, -1), -1):
-            token = tokens[j]
-            if token.lower_ in PERSON_PRONOUNS or token.lower_ in PLURAL_PRONOUNS or token.lower_ in ROLE_NOUNS_DEFINITE:
-                return token.idx, token.idx + len(token.text)
+        for j in range(position - 1, max(position - 3, -1), -1):
+            if _speaker_word(words[j].lower_):
+                return words[j].idx, words[j].idx + len(words[j].text)
         return None
 
-    @staticmethod
-    def _token_index(tokens: list[Token], char: int) -> int:
-        for j, token in enumerate(tokens):
-            if token.idx >= char:
-                return j
-        return len(tokens)
-
-    def _expand(self, token: object) -> tuple[int, int]:
-        """A subject token grown to the name (entity) or role noun phrase it belongs to."""
+    def _expand(self, token: Token) -> tuple[int, int]:
+        """A subject token grown to the name it belongs to: its entity, or the capitalised words after a role."""
         for entity in self.entities:
-            if entity.start_char <= token.idx < entity.end_char:  # type: ignore[attr-defined]
+            if entity.start_char <= token.idx < entity.end_char:
                 return entity.start_char, entity.end_char
-        return token.idx, token.idx + len(token.text)  # type: ignore[attr-defined]
+        end = token.idx + len(token.text)
+        following = token.doc[token.i + 1 : token.i + 5]
+        for next_token in following:
+            if next_token.text[:1].isupper() and next_token.is_alpha or next_token.text in ("-",) :
+                end = next_token.idx + len(next_token.text)
+                for entity in self.entities:
+                    if entity.start_char <= next_token.idx < entity.end_char:
+                        end = max(end, entity.end_char)
+            else:
+                break
+        return token.idx, end
 
     # resolving a span to a canonical name -------------------------------------
 
-    def resolve(self, start: int, end: int) -> tuple[str | None, str | None]:
-        """Return ``(canonical name, label)`` for a speaker mention between two offsets."""
-        inside = [e for e in self.entities if start <= e.start_char and e.end_char <= end]
-        if inside:
-            people = [e for e in inside if e.label_ == "PER"]
-            chosen = people[-1] if people else inside[-1]
-            return self.canonical(chosen), ("PER" if chosen.label_ == "PER" else "ORG")
-        words = self.doc.text[start:end].split()
+    def resolve(self, start: int, end: int, *, anchor: int | None = None) -> tuple[str | None, str | None]:
+        """Return ``(canonical name, label)`` for a speaker mention between two offsets.
+
+        Pronouns and role nouns refer back from ``anchor`` (the quote's start
+        when it precedes the attribution), skipping names inside quotes.
+        """
+        anchor = min(start, anchor) if anchor is not None else start
+        words = [w.strip(",.()") for w in self.doc.text[start:end].split()]
+        words = [w for w in words if w]
         if not words:
             return None, None
-        head = words[-1].lower().strip(",.")
-        first = words[0].lower().strip(",.")
-        if first in PERSON_PRONOUNS or head in PERSON_PRONOUNS:
-            person = self.last_person_before(start)
-            return (self.canonical(person), "PER") if person is not None else (None, None)
-        role_word = head if head in ROLE_NOUNS_DEFINITE else first if first in ROLE_NOUNS_DEFINITE else None
+        lowered = [w.lower() for w in words]
+        if lowered[0] in INDEFINITE_SPEAKERS:
+            return None, None  # "en av innbyggerne": someone the article does not name
+        inside = [e for e in self.entities if start <= e.start_char and e.end_char <= end]
+        people = [e for e in inside if e.label_ == "PER" and not _is_role_compound(e.text)]
+        if people:
+            return self.canonical(people[-1]), "PER"
+        if lowered[0] in PERSON_PRONOUNS or lowered[-1] in PERSON_PRONOUNS:
+            return self._person_before(anchor)
+        if lowered[-1] in PLURAL_PRONOUNS:
+            return None, None
+        sentence_initial = start == 0 or self.doc.text[max(0, start - 2) : start].strip() in ("", ".", "\n", "-", "–")
+        trailing = [w for w in _last_capitalised_run(words) if not _is_role_compound(w)]
+        if sentence_initial and trailing and trailing[0] == words[0] and _looks_like_common_noun(lowered[0]):
+            trailing = trailing[1:]  # "Kringkastingssjef Hans-Tore Bjerkaas": the first word is the role
+        if trailing and words[-1] == trailing[-1] and not any(e.text.endswith(trailing[-1]) and e.label_ != "PER" for e in inside):
+            # A name the entity recogniser missed: "Venstres førstekandidat Jon Gunnes".
+            return self.fullest_name(" ".join(trailing)), "PER"
+        if inside and not all(_is_role_compound(e.text) for e in inside):
+            return self.canonical(inside[-1]), "ORG"
+        role_word = next((w for w in reversed(lowered) if w in ROLE_NOUNS_DEFINITE), None)
         if role_word is not None:
-            return self.role_holder(role_word, start)
-        capitalised = [w for w in words if w[:1].isupper()]
-        if capitalised:
-            name = " ".join(capitalised).strip(",.")
-            return self.fullest_name(name), "PER"
+            return self.role_holder(role_word, anchor)
+        if _is_generic_role(lowered[-1]) or _is_role_compound(words[-1]) or _looks_like_common_noun(lowered[-1]):
+            return self.role_holder(lowered[-1], anchor)
         return None, None
+
+    def _person_before(self, offset: int) -> tuple[str | None, str | None]:
+        previous = [p for p in self.narrative_people if p.end_char <= offset] or [p for p in self.people if p.end_char <= offset]
+        if not previous:
+            return None, None
+        return self.canonical(previous[-1]), "PER"
 
     def canonical(self, entity: Span) -> str:
         if entity.label_ == "PER":
@@ -657,38 +770,66 @@ class _SpeakerResolver:
             parts = person.text.split()
             if parts and parts[-1] == surname and len(person.text) > len(best):
                 best = person.text
+        if best == name and len(name.split()) == 1:
+            # "Hannah" → "Hannah Jones", when the article names one such person.
+            fuller = {p.text for p in self.people if len(p.text.split()) > 1 and p.text.split()[0] == name}
+            if len(fuller) == 1:
+                best = fuller.pop()
         return best
-
-    def last_person_before(self, offset: int) -> Span | None:
-        previous = [p for p in self.people if p.end_char <= offset]
-        return previous[-1] if previous else None
 
     def role_holder(self, role_word: str, offset: int) -> tuple[str | None, str | None]:
         """The person (or organisation) the article last named with this role before ``offset``."""
-        base = ROLE_NOUNS_DEFINITE[role_word]
+        base = _role_base(role_word)
         text = self.doc.text
         if role_word in ORGANISATION_ROLE_NOUNS:
-            orgs = [e for e in self.entities if e.label_ != "PER" and e.end_char <= offset and role_word[:-2] in e.text.lower()]
+            stem = role_word[:-2] if role_word.endswith(("et", "en")) else role_word
+            orgs = [e for e in self.entities if e.label_ != "PER" and e.end_char <= offset and stem in e.text.lower()]
             if orgs:
-                return orgs[-1].text, "ORG"
+                return _strip_genitive_org(orgs[-1].text, self.entities), "ORG"
             # An unnamed organisation: "det amerikanske utenriksdepartementet".
             pattern = re.compile(rf"\b((?:[a-zæøå]+e\s+)?\w*{re.escape(role_word)})\b", re.IGNORECASE)
-            matches = [m for m in pattern.finditer(text, 0, offset) if m.start() < offset]
-            earlier = [m for m in matches if not text[m.start() : m.end()].lower() == role_word]
+            earlier = [m for m in pattern.finditer(text, 0, offset) if m.group(1).lower() != role_word]
             if earlier:
                 return earlier[-1].group(1), "ORG"
             return None, None
         holders: list[Span] = []
         for person in self.people:
-            window = text[max(0, person.start_char - 40) : person.start_char].lower()
-            after = text[person.end_char : person.end_char + 40].lower()
-            if re.search(rf"\b\w*{re.escape(base)}\w*\s*$", window) or re.match(rf"^,\s*\w*{re.escape(base)}", after):
+            window = text[max(0, person.start_char - 60) : person.start_char].lower()
+            after = text[person.end_char : person.end_char + 60].lower()
+            if re.search(rf"\b[\w-]*{re.escape(base)}\w*(?:\s+\S+){{0,4}}[\s,]*$", window) or re.match(
+                rf"^\s*(?:\([^)]*\))?\s*,\s*(?:\S+\s+){{0,3}}[\w-]*{re.escape(base)}", after
+            ):
                 holders.append(person)
         before = [h for h in holders if h.end_char <= offset]
-        chosen = before[-1] if before else (holders[0] if holders else None)
-        if chosen is None:
-            return None, None
-        return self.canonical(chosen), "PER"
+        if before:
+            return self.canonical(before[-1]), "PER"
+        # No one named with that role before: the role noun points at the person in focus.
+        return self._person_before(offset)
+
+
+def _speaker_word(word: str) -> bool:
+    return word in PERSON_PRONOUNS or word in ROLE_NOUNS_DEFINITE
+
+
+def _last_capitalised_run(words: list[str]) -> list[str]:
+    run: list[str] = []
+    for word in reversed(words):
+        if word[:1].isupper():
+            run.insert(0, word)
+        elif run:
+            break
+    return run
+
+
+def _quoted_regions(text: str) -> Iterator[tuple[int, int]]:
+    """Spans that are quoted speech (dash lines, «…»), cheaply, before quotes are extracted."""
+    offset = 0
+    for line in text.split("\n"):
+        if _DASH_OPENING.match(line.strip()):
+            yield offset, offset + len(line)
+        offset += len(line) + 1
+    for opened, closed in _quoted_spans(text):
+        yield opened, closed
 
 
 def _strip_genitive_org(name: str, entities: list[Span]) -> str:
