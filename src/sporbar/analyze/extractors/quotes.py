@@ -40,7 +40,13 @@ from sporbar.lang.nb.speakers import (
     PLURAL_PRONOUNS,
     ROLE_NOUNS_DEFINITE,
 )
-from sporbar.lang.nb.speech_verbs import NOT_SPEECH, REQUEST_VERBS, SPEECH_VERB_LEMMAS, SPEECH_VERBS
+from sporbar.lang.nb.speech_verbs import (
+    AT_OPTIONAL,
+    NOT_SPEECH,
+    REQUEST_VERBS,
+    SPEECH_VERB_LEMMAS,
+    SPEECH_VERBS,
+)
 from sporbar.models import Quote
 
 EXTRACTOR = "sporbar_quotes"
@@ -243,8 +249,8 @@ def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tupl
     rest_start = unit.start + match.start("rest")
     rest_end = unit.start + match.end("rest")
     speaker, addressee = _split_speaker_phrase(doc.text, rest_start, rest_end)
-    if speaker is None:
-        return None
+    if speaker is None or _has_verb(doc, speaker[0], speaker[1]):
+        return None  # "…, sier han vil fortsette": a content clause, not an attribution
     sep_end = unit.start + match.start("sep") + (0 if match["sep"] in ",." else len(match["sep"]))
     attribution = _Attribution(cue, unit.start + match.start("cue"), speaker[0], speaker[1], addressee)
     return attribution, _trim_end(doc.text, unit.start, sep_end)
@@ -431,10 +437,35 @@ def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResol
 def _reported_speech(doc: Doc, resolver: _SpeakerResolver, direct: list[tuple[int, int]]) -> list[Quote]:
     quotes: list[Quote] = []
     for sentence in doc.sents:
-        if any(a <= sentence.start_char < b for a, b in direct):
+        if any(a < sentence.end_char and sentence.start_char < b for a, b in direct):
+            continue
+        if _DASH_OPENING.match(sentence.text.lstrip()):
+            continue
+        attributed = _attributed_sentence(doc, sentence, resolver)
+        if attributed is not None:
+            quotes.append(attributed)
             continue
         quotes.extend(_reported_in_sentence(doc, sentence, resolver, direct))
-    return quotes
+    unique: dict[tuple[int, int], Quote] = {}
+    for quote in quotes:
+        unique.setdefault((quote.start, quote.end), quote)
+    return list(unique.values())
+
+
+def _attributed_sentence(doc: Doc, sentence: Span, resolver: _SpeakerResolver) -> Quote | None:
+    """``Kunst trenger marked, skriver Nils August Andresen.``: a sentence reported without quotation marks."""
+    start = sentence.start_char
+    while start < sentence.end_char and doc.text[start].isspace():
+        start += 1
+    unit = _Unit(start, sentence.end_char, False)
+    found = _post_attribution(doc, unit, resolver)
+    if found is None:
+        return None
+    attribution, content_end = found
+    if len(_WORD.findall(doc.text[start:content_end])) < 4:
+        return None
+    quote = _make_quote(doc, "indirect", start, content_end, attribution, resolver)
+    return quote
 
 
 def _reported_in_sentence(
@@ -458,6 +489,8 @@ def _reported_in_sentence(
         if any(a <= token.idx < b for a, b in direct):
             continue
         clause = _content_clause(tokens, i + cue_tokens, request=cue in REQUEST_VERBS)
+        if clause is None and cue in AT_OPTIONAL:
+            clause = _clause_without_at(tokens, i + cue_tokens, resolver)
         if clause is None:
             continue
         content_start = clause
@@ -516,13 +549,51 @@ def _content_clause(tokens: list[Token], start: int, *, request: bool) -> int | 
             return None
         if word == "at" and j + 1 < len(tokens):
             return int(tokens[j + 1].idx)
-        if request and word in ("om", "for") and j + 1 < len(tokens) and tokens[j + 1].lower_ in ("å", "at"):
+        if request and word in ("om", "for", "til") and j + 1 < len(tokens) and tokens[j + 1].lower_ in ("å", "at"):
             after = j + 2 if tokens[j + 1].lower_ == "at" else j + 1
             if after < len(tokens):
                 return int(tokens[after].idx)
         if word in SPEECH_VERBS and j > start:
             return None
     return None
+
+
+_NOT_CLAUSE_START = frozenset(
+    {"til", "om", "for", "seg", "på", "i", "med", "av", "ikke", "også", "nei", "ja", "fra", "ifra", "noe", "dette",
+     "sånn", "slik", "det", "at", "som", "hva", "så", "alltid", "aldri", "bare", "likevel", "imidlertid", "dessuten"}
+)
+
+
+def _clause_without_at(tokens: list[Token], start: int, resolver: _SpeakerResolver) -> int | None:
+    """``Hove mener Sydneshaugen har bedre standard``: a content clause that drops ``at``."""
+    words = [t for t in tokens[start:] if not t.is_space]
+    position = 0
+    # Inverted order puts the subject first: "mener han Norge er favoritter".
+    if words and (words[0].lower_ in PERSON_PRONOUNS or resolver.entity_starting_at(words[0].idx)):
+        entity = resolver.entity_starting_at(words[0].idx)
+        skip_to = entity.end_char if entity is not None else words[0].idx + len(words[0].text)
+        while position < len(words) and words[position].idx < skip_to:
+            position += 1
+    if position >= len(words):
+        return None
+    first = words[position]
+    if first.is_punct or first.lower_ in _NOT_CLAUSE_START:
+        # "det" opens clauses too ("mener det er rart"), but only when a verb follows at once.
+        if not (first.lower_ == "det" and position + 1 < len(words) and _is_verb(words[position + 1])):
+            return None
+    rest = [t for t in words[position:] if not t.is_punct]
+    if len(rest) < 4 or not any(_is_verb(t) for t in rest[1:]):
+        return None
+    return int(first.idx)
+
+
+def _has_verb(doc: Doc, start: int, end: int) -> bool:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(_is_verb(t) and not t.text[:1].isupper() for t in span)
+
+
+def _is_verb(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") or token.tag_ == "verb"
 
 
 def _addressee_between(tokens: list[Token], start: int, content_start: int) -> str | None:
@@ -626,6 +697,9 @@ class _SpeakerResolver:
         return any(a <= offset < b for a, b in self.quoted)
 
     # finding a speaker span -------------------------------------------------
+
+    def entity_starting_at(self, offset: int) -> Span | None:
+        return next((e for e in self.entities if e.start_char == offset), None)
 
     def first_speaker_in(self, start: int, end: int) -> tuple[int, int] | None:
         """The first name (entity) between two offsets, else a pronoun or role noun there."""

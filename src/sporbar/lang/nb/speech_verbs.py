@@ -69,14 +69,34 @@ _SAYING = {
     "be": ("ber", "ba", "bad", "bedt"),
     "tvitre": ("tvitrer", "tvitret"),
     "ta til orde": ("tar til orde", "tok til orde", "tatt til orde"),
+    "avvise": ("avviser", "avviste", "avvist", "avvise"),
+    "bedyre": ("bedyrer", "bedyret", "bedyre"),
+    "peke på": ("peker på", "pekte på", "pekt på"),
+    "tvile på": ("tviler på", "tvilte på"),
+    "synes": ("synes", "syntes"),
+    "avslutte": ("avslutter", "avsluttet"),
+    # Stance phrases: "er klar på at", "legger ikke skjul på at", "er ikke i tvil om at", "står fast ved at".
+    "være klar på": ("klar på",),
+    "være tydelig på": ("tydelig på",),
+    "legge ikke skjul på": ("skjul på",),
+    "være i tvil om": ("tvil om",),
+    "stå fast ved": ("fast ved",),
 }
 
 SPEECH_VERB_LEMMAS: dict[str, str] = {form: lemma for lemma, forms in _SAYING.items() for form in forms}
 SPEECH_VERBS = frozenset(SPEECH_VERB_LEMMAS)
 
+# Verbs of saying and opinion whose content clause may drop "at": "Hove mener Sydneshaugen har bedre standard".
+AT_OPTIONAL = frozenset({"sier", "sa", "mener", "mente", "tror", "trodde", "synes", "syntes", "hevder", "hevdet",
+                         "forteller", "fortalte", "understreker", "understreket", "påpeker", "påpekte", "frykter",
+                         "fryktet", "håper", "håpet", "antar", "antok"})
+
 # Verbs that only introduce a quote when a content clause follows (``ber … om å``), never a dash quote alone.
 REQUEST_VERBS = frozenset({"ber", "ba", "bad", "bedt", "oppfordrer", "oppfordret", "oppfordre", "krever", "krevde", "krevd",
                            "tar til orde", "tok til orde", "tatt til orde"})
+# Stance phrases are never the attribution after a quote ("…, klar på X" is not a thing).
+STANCE_PHRASES = frozenset({"klar på", "tydelig på", "skjul på", "tvil om", "fast ved", "peker på", "pekte på", "pekt på",
+                            "tviler på", "tvilte på"})
 
 # Verbs after a dash quote that report how it was said ("– Ja, smiler han.").
 MANNER_VERBS = frozenset({"smiler", "smilte", "ler", "lo", "sukker", "sukket", "roper", "ropte", "mumler", "mumlet",
