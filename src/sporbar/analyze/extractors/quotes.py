@@ -330,7 +330,7 @@ def _make_quote(
     doc: Doc, kind: str, start: int, end: int, attribution: _Attribution, resolver: _SpeakerResolver
 ) -> Quote | None:
     text = doc.text
-    while start < end and text[start] in " «\"“":
+    while start < end and (text[start] in " «\"“" or text[start].isspace()):
         start += 1
     while end > start and text[end - 1] in " »\"”,":
         end -= 1
@@ -437,14 +437,14 @@ def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResol
 def _reported_speech(doc: Doc, resolver: _SpeakerResolver, direct: list[tuple[int, int]]) -> list[Quote]:
     quotes: list[Quote] = []
     for sentence in doc.sents:
-        if any(a < sentence.end_char and sentence.start_char < b for a, b in direct):
-            continue
-        if _DASH_OPENING.match(sentence.text.lstrip()):
-            continue
-        attributed = _attributed_sentence(doc, sentence, resolver)
-        if attributed is not None:
-            quotes.append(attributed)
-            continue
+        overlaps = any(a < sentence.end_char and sentence.start_char < b for a, b in direct)
+        if overlaps:
+            continue  # inside or beside a direct quote: its attribution clause is already taken
+        if not overlaps and not _DASH_OPENING.match(sentence.text.lstrip()):
+            attributed = _attributed_sentence(doc, sentence, resolver)
+            if attributed is not None:
+                quotes.append(attributed)
+                continue
         quotes.extend(_reported_in_sentence(doc, sentence, resolver, direct))
     unique: dict[tuple[int, int], Quote] = {}
     for quote in quotes:
@@ -569,11 +569,13 @@ def _clause_without_at(tokens: list[Token], start: int, resolver: _SpeakerResolv
     words = [t for t in tokens[start:] if not t.is_space]
     position = 0
     # Inverted order puts the subject first: "mener han Norge er favoritter".
-    if words and (words[0].lower_ in PERSON_PRONOUNS or resolver.entity_starting_at(words[0].idx)):
-        entity = resolver.entity_starting_at(words[0].idx)
+    entity = resolver.entity_starting_at(words[0].idx) if words else None
+    if words and (words[0].lower_ in PERSON_PRONOUNS or (entity is not None and entity.label_ == "PER")):
         skip_to = entity.end_char if entity is not None else words[0].idx + len(words[0].text)
-        while position < len(words) and words[position].idx < skip_to:
-            position += 1
+        after = next((t for t in words if t.idx >= skip_to), None)
+        if entity is None or after is None or not _is_verb(after):
+            while position < len(words) and words[position].idx < skip_to:
+                position += 1
     if position >= len(words):
         return None
     first = words[position]
@@ -607,25 +609,30 @@ def _addressee_between(tokens: list[Token], start: int, content_start: int) -> s
 
 
 def _ifolge_quote(doc: Doc, sentence: Span, tokens: list[Token], i: int, resolver: _SpeakerResolver) -> Quote | None:
-    """``ifølge X`` / ``i følge X``: the rest of the sentence is what X says."""
+    """``ifølge X`` / ``i følge X``: the rest of the sentence (or its ``at`` clause) is what X says."""
     name_start_token = i + (2 if tokens[i].lower_ == "i" else 1)
     if name_start_token >= len(tokens):
         return None
     phrase_start = tokens[name_start_token].idx
-    span = resolver.first_speaker_in(phrase_start, min(sentence.end_char, phrase_start + 80))
+    window_end = tokens[min(name_start_token + 4, len(tokens) - 1)].idx + len(tokens[min(name_start_token + 4, len(tokens) - 1)].text)
+    span = resolver.first_speaker_in(phrase_start, min(sentence.end_char, window_end))
     if span is None:
         return None
     text = doc.text
-    # The content is the sentence without the "ifølge X" phrase when it opens the sentence.
-    if tokens[i].idx == sentence.start_char:
+    at_clause = next((t for t in tokens if t.idx > span[1] and t.lower_ == "at"), None)
+    sentence_start = next((t.idx for t in tokens if not t.is_space), sentence.start_char)
+    if at_clause is not None and at_clause.i + 1 < tokens[-1].i + 1:
+        content_start = at_clause.idx + len(at_clause.text) + 1
+    elif tokens[i].idx == sentence_start or text[sentence_start : tokens[i].idx].strip().lower() in ("men", "og"):
+        # The content is the sentence without the "ifølge X" phrase when it opens the sentence.
         after = span[1]
         while after < sentence.end_char and text[after] in " ,":
             after += 1
         content_start = after
     else:
-        content_start = sentence.start_char
+        content_start = sentence_start
     content_end = _trim_end(text, content_start, sentence.end_char)
-    if content_end - content_start < 3:
+    if len(_WORD.findall(text[content_start:content_end])) < 3:
         return None
     speaker, label = resolver.resolve(span[0], span[1])
     cue = "i følge" if tokens[i].lower_ == "i" else tokens[i].text

@@ -4,7 +4,7 @@ Sources: Norsk referansegrammatikk (personal pronouns); the role nouns of the
 NDT news corpus in definite form (``utenriksministeren``, ``departementet``).
 """
 
-PERSON_PRONOUNS = frozenset({"han", "hun", "hen"})
+PERSON_PRONOUNS = frozenset({"han", "hun", "hen", "ham", "henne"})
 PLURAL_PRONOUNS = frozenset({"de", "vi"})
 
 # Definite role nouns → their base form. A role noun speaker is resolved to the

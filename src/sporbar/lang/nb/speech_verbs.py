@@ -75,6 +75,10 @@ _SAYING = {
     "tvile på": ("tviler på", "tvilte på"),
     "synes": ("synes", "syntes"),
     "avslutte": ("avslutter", "avsluttet"),
+    "synge": ("synger", "sang"),
+    "skrike": ("skriker", "skrek"),
+    "hviske": ("hvisker", "hvisket"),
+    "erklære": ("erklærer", "erklærte", "erklært"),
     # Stance phrases: "er klar på at", "legger ikke skjul på at", "er ikke i tvil om at", "står fast ved at".
     "være klar på": ("klar på",),
     "være tydelig på": ("tydelig på",),
