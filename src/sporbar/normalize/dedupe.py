@@ -82,11 +82,12 @@ class Fingerprint:
         return float(np.mean(self.signature == other_signature))
 
     def signature_bytes(self) -> bytes:
-        return self.signature.astype(np.uint64).tobytes()
+        # The permuted hash values are 32-bit: stored as such they take half the space.
+        return self.signature.astype(np.uint32).tobytes()
 
 
 def signature_from_bytes(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype=np.uint64)
+    return np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
 
 
 def fingerprint(text: str) -> Fingerprint | None:

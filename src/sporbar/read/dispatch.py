@@ -11,7 +11,7 @@ from sporbar.errors import UnknownFormat
 from sporbar.models import RawRecord, Rejection, SourceLocation
 from sporbar.read.documents import is_seed_format, read_html, read_text_document
 from sporbar.read.records import read_csv, read_json, read_jsonl
-from sporbar.read.source import decode, looks_binary, read_bytes
+from sporbar.read.source import BINARY_SNIFF_BYTES, decode, looks_binary, read_bytes
 
 Reader = Callable[..., Iterator[RawRecord | Rejection]]
 
@@ -119,8 +119,35 @@ def _size(path: str) -> int:
         return 0
 
 
+def _stream_lines(path: str) -> Iterator[str]:
+    """Yield a file's lines decoded (undecodable bytes kept as surrogates), without reading it whole."""
+    with open(path, "rb") as stream:
+        first = True
+        for raw in stream:
+            if first and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            first = False
+            yield raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
+
+
 def _read_one(path: str, *, format: str | None, date: str | None) -> Iterator[RawRecord | Rejection]:
     location = SourceLocation(path)
+    if path != "-" and not path.endswith(".gz") and (format or detect_format(path, "")) == "jsonl":
+        # JSON Lines stream line by line: a large export never has to fit in memory.
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(BINARY_SNIFF_BYTES)
+        except OSError as exc:
+            yield Rejection(location, f"cannot read file: {exc.strerror or exc}")
+            return
+        if not head.strip():
+            yield Rejection(location, "empty file")
+            return
+        if looks_binary(head):
+            yield Rejection(location, "binary file (contains NUL bytes), not text")
+            return
+        yield from read_jsonl(_stream_lines(path), path, default_date=date)
+        return
     try:
         data = read_bytes(path)
     except (OSError, EOFError) as exc:

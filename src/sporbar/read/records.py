@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sporbar.models import RawRecord, Rejection, SourceLocation
@@ -61,9 +61,13 @@ def record_from_mapping(
     )
 
 
-def read_jsonl(text: str, path: str, *, default_date: str | None) -> Iterator[RawRecord | Rejection]:
-    """Read one JSON object per line; a bad line is rejected, its neighbours kept."""
-    for number, line in enumerate(text.splitlines(), start=1):
+def read_jsonl(text: str | Iterable[str], path: str, *, default_date: str | None) -> Iterator[RawRecord | Rejection]:
+    """Read one JSON object per line; a bad line is rejected, its neighbours kept.
+
+    ``text`` may be the whole file or an iterator over its lines, so large files stream.
+    """
+    lines = text.splitlines() if isinstance(text, str) else text
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         location = SourceLocation(path, number)

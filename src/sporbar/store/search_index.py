@@ -174,6 +174,8 @@ class SearchIndex:
         if term.is_phrase:
             exact = tantivy.Query.phrase_query(self.schema, "exact", exact_words)
             base_words: list[str | tuple[int, str]] = [base_form(w) for w in term.words]
+            if base_words == exact_words or term.exact_only:
+                return exact  # the base-form phrase would find the same articles again, at twice the cost
             base = tantivy.Query.phrase_query(self.schema, "base", base_words)
         else:
             exact = tantivy.Query.term_query(self.schema, "exact", term.words[0])
