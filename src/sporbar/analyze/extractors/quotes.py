@@ -63,7 +63,7 @@ _SINGLE_CUES = sorted((v for v in SPEECH_VERBS if " " not in v and v not in REQU
 _CUE_WORD = "|".join(_SINGLE_CUES)
 # "…, sier utenriksminister Børge Brende til TV 2." — the attribution after a quote.
 _POST_ATTRIBUTION = re.compile(
-    rf"(?P<sep>[,?!…]|\.\.\.)[»\"”]?\s+(?P<cue>{_CUE_WORD})\s+(?P<rest>[^.!?]*?)\s*[.!]?[»\"”]?\s*$"
+    rf"(?P<sep>[,?!…]|\.\.\.)[»\"”]?\s+(?P<cue>{_CUE_WORD})\s+(?P<rest>(?:[^.!?]|\.(?=\S))*?)\s*[.!]?[»\"”]?\s*$"
 )
 # Particle verbs split around their speaker: "slår Brende fast", "legger han til".
 _POST_PARTICLE = re.compile(
@@ -179,7 +179,10 @@ def _dash_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> li
             if not _FIRST_PERSON.search(following) or following.rstrip().endswith(("?", ":")):
                 break
             end_index += 1
-        content_end = _trim_end(text, content_start, units[end_index].end)
+        # Without an attribution after it the quote keeps its closing full stop.
+        content_end = units[end_index].end
+        while content_end > content_start and text[content_end - 1] in " ,":
+            content_end -= 1
         if content_end <= content_start or not _WORD.search(text[content_start:content_end]):
             index += 1
             continue
@@ -190,22 +193,35 @@ def _dash_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> li
         else:
             found.append((Quote("direct", content_start, content_end, text[content_start:content_end]), False))
         index = end_index + 1
-    return _continue_speakers(found)
+    return _continue_speakers(found, resolver)
 
 
-def _continue_speakers(found: list[tuple[Quote, bool]]) -> list[Quote]:
-    """Give unattributed dash quotes the speaker of the quote before (or, for an opening sub-heading, after)."""
+def _continue_speakers(found: list[tuple[Quote, bool]], resolver: _SpeakerResolver) -> list[Quote]:
+    """Give unattributed dash quotes a speaker.
+
+    A person the narrative names between the last quote and this one (``Talsmann
+    Svein-Erik Bakke forsvarte oppførselen.``) speaks next; otherwise the speaker
+    of the quote before continues (or, for an opening sub-heading, the one after).
+    """
     quotes: list[Quote] = []
     last: Quote | None = None
+    previous_end = 0
     for position, (quote, attributed) in enumerate(found):
         if attributed:
             last = quote
             quotes.append(quote)
+            previous_end = quote.end
             continue
-        source = last if last is not None else next((q for q, a in found[position + 1 :] if a), None)
-        if source is not None and source.speaker is not None:
-            quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=source.speaker, speaker_label=source.speaker_label)
+        introduced = resolver.narrative_person_between(previous_end, quote.start)
+        if introduced is not None:
+            quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=introduced, speaker_label="PER")
+            last = quote
+        else:
+            source = last if last is not None else next((q for q, a in found[position + 1 :] if a), None)
+            if source is not None and source.speaker is not None:
+                quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=source.speaker, speaker_label=source.speaker_label)
         quotes.append(quote)
+        previous_end = quote.end
     return quotes
 
 
@@ -259,14 +275,19 @@ def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tupl
 def _split_speaker_phrase(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, str | None]:
     """Split ``utenriksminister Børge Brende til TV 2 onsdag`` into speaker span and addressee.
 
-    ``programdirektør i NRK, Per Arne Kalbakk`` keeps the name after the comma;
-    a phrase that starts with ``jeg``/``vi`` or holds ``at`` is a clause inside
-    the quote, not an attribution.
+    ``informasjonskonsulent i Energigjenvinningsetaten, Rikke Dahl Monsen`` keeps
+    the name after the comma; a clause after a comma (``, som er …``, ``, og slår
+    …``) is narrative; a phrase that starts with ``jeg``/``vi`` or holds ``at``
+    is a clause inside the quote, not an attribution.
     """
+    clause = re.search(r",\s+(?=[a-zæøå])", text[start:end])
+    if clause:
+        end = start + clause.start()
     phrase = text[start:end]
     lowered = phrase.lower().split()
     if not lowered or lowered[0] in FIRST_PERSON_SPEAKERS or "at" in lowered:
         return None, None
+    named = re.search(r",\s+((?:[A-ZÆØÅ][\w.-]*(?:\s+|$))+)", phrase)
     addressee = None
     speaker_end = end
     for match in re.finditer(r"\s+(\S+)", " " + phrase):
@@ -277,19 +298,13 @@ def _split_speaker_phrase(text: str, start: int, end: int) -> tuple[tuple[int, i
             tail = text[word_start + len(match.group(1)) : end].strip()
             addressee = _cut_at_stop_word(tail) or None
             break
-        if word in ATTRIBUTION_STOP_WORDS and word_start > start:
-            # "sjef i NRK, Per Arne Kalbakk": the name after the comma is the speaker.
-            named = re.search(r",\s+((?:[A-ZÆØÅ][\w.-]*\s*)+)$", text[word_start:end])
-            if named:
-                return (word_start + named.start(1), word_start + named.end(1) - (len(named.group(1)) - len(named.group(1).rstrip()))), addressee
+        if word in ATTRIBUTION_STOP_WORDS and word_start > start and not (named and start + named.start() > word_start):
             speaker_end = word_start
             break
-        if match.group(1).endswith(",") and word_start > start:
-            following = text[word_start + len(match.group(1)) : end].strip()
-            if following[:1].islower():
-                # "…, sier Geir, og slår ut med armene": the clause after the comma is narrative.
-                speaker_end = word_start + len(match.group(1)) - 1
-                break
+    if named and start + named.start(1) < speaker_end:
+        # "sjef i NRK, Per Arne Kalbakk": the name after the comma is the speaker.
+        name_start = start + named.start(1)
+        return (name_start, min(speaker_end, start + named.start(1) + len(named.group(1).rstrip()))), addressee
     while speaker_end > start and text[speaker_end - 1] in " ,":
         speaker_end -= 1
     if speaker_end <= start:
@@ -802,7 +817,7 @@ class _SpeakerResolver:
         if not words:
             return None, None
         lowered = [w.lower() for w in words]
-        if lowered[0] in INDEFINITE_SPEAKERS:
+        if lowered[0] in INDEFINITE_SPEAKERS and not any(w[:1].isupper() for w in words[1:]):
             return None, None  # "en av innbyggerne": someone the article does not name
         inside = [e for e in self.entities if start <= e.start_char and e.end_char <= end]
         people = [e for e in inside if e.label_ == "PER" and not _is_role_compound(e.text)]
@@ -827,6 +842,11 @@ class _SpeakerResolver:
         if _is_generic_role(lowered[-1]) or _is_role_compound(words[-1]) or _looks_like_common_noun(lowered[-1]):
             return self.role_holder(lowered[-1], anchor)
         return None, None
+
+    def narrative_person_between(self, start: int, end: int) -> str | None:
+        """The last person named outside quotes between two offsets, as a canonical name."""
+        between = [p for p in self.narrative_people if start <= p.start_char and p.end_char <= end]
+        return self.canonical(between[-1]) if between else None
 
     def _person_before(self, offset: int) -> tuple[str | None, str | None]:
         previous = [p for p in self.narrative_people if p.end_char <= offset] or [p for p in self.people if p.end_char <= offset]
@@ -854,6 +874,11 @@ class _SpeakerResolver:
         if best == name and len(name.split()) == 1:
             # "Hannah" → "Hannah Jones", when the article names one such person.
             fuller = {p.text for p in self.people if len(p.text.split()) > 1 and p.text.split()[0] == name}
+            if not fuller:
+                # The entity recogniser may have missed the full name: look for it in the text.
+                pattern = rf"\b{re.escape(name)}((?:\s+[A-ZÆØÅ][\w-]+){{1,2}})\b"
+                fuller = {name + m.group(1) for m in re.finditer(pattern, self.doc.text)}
+                fuller = {f for f in fuller if not any(_looks_like_common_noun(w.lower()) for w in f.split()[1:])}
             if len(fuller) == 1:
                 best = fuller.pop()
         return best
