@@ -78,6 +78,7 @@ _AFTER_QUOTE_CUE = re.compile(rf"^\s*,?\s*(?P<cue>{_CUE_WORD})\s+(?P<rest>[^.!?]
 _BEFORE_QUOTE_CUE = re.compile(rf"(?P<cue>\b(?:{_CUE_WORD}))\b(?P<rest>[^.!?:]*?)(?:\s+at)?\s*:?\s*$", re.IGNORECASE)
 _IFOLGE = re.compile(r"\b[Ii] ?følge\s+")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_NAME_WORD = re.compile(r"^[A-ZÆØÅÉ][\w'-]*$")
 _FIRST_PERSON = re.compile(r"\b(?:jeg|vi|meg|oss|min|mitt|mine|vår|vårt|våre|du|deg|dere|din|ditt|dine)\b", re.IGNORECASE)
 
 
@@ -749,7 +750,7 @@ class _SpeakerResolver:
         for head in heads:
             for child in head.children:
                 if child.dep_.upper() in ("SUBJ", "NSUBJ") and child.i != cue.i and not child.is_space:
-                    if child.lower_ in ("det", "som") and child.i < cue.i:
+                    if child.lower_ in ("det", "som", "at", "der", "her") or child.is_punct:
                         continue
                     return self._expand(child)
         words = [t for t in tokens if not t.is_space]
@@ -794,7 +795,7 @@ class _SpeakerResolver:
         end = token.idx + len(token.text)
         following = token.doc[token.i + 1 : token.i + 5]
         for next_token in following:
-            if next_token.text[:1].isupper() and next_token.is_alpha or next_token.text in ("-",) :
+            if _NAME_WORD.match(next_token.text) or (next_token.text == "-" and end == next_token.idx):
                 end = next_token.idx + len(next_token.text)
                 for entity in self.entities:
                     if entity.start_char <= next_token.idx < entity.end_char:
