@@ -11,11 +11,13 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from sporbar.analyze.cleanup import CLEANUP
 from sporbar.analyze.extractors.quotes import EXTRACTOR as QUOTE_EXTRACTOR
 from sporbar.analyze.extractors.quotes import EXTRACTOR_VERSION as QUOTE_EXTRACTOR_VERSION
 from sporbar.models import Analysis, Article, Mention
 
 EXTRACTORS = ((QUOTE_EXTRACTOR, QUOTE_EXTRACTOR_VERSION),)
+CLEANUP_VERSION = "1"
 
 PIPE_BATCH_SIZE = 32
 
@@ -26,12 +28,14 @@ def model_id(nlp: Language) -> str:
     An article analysed under another id is analysed again, so a new extractor
     version reaches the whole archive on the next run.
     """
-    extractors = "+".join(f"{name}@{version}" for name, version in EXTRACTORS)
+    extractors = "+".join(f"{name}@{version}" for name, version in ((CLEANUP, CLEANUP_VERSION), *EXTRACTORS))
     return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}+{extractors}"
 
 
 def with_extractors(nlp: Language) -> Language:
-    """Add sporbar's extractors to the end of a pipeline (once)."""
+    """Add sporbar's entity clean-up and extractors to the end of a pipeline (once)."""
+    if CLEANUP not in nlp.pipe_names and "ner" in nlp.pipe_names:
+        nlp.add_pipe(CLEANUP, after="ner")
     for name, _ in EXTRACTORS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name, last=True)

@@ -1,0 +1,37 @@
+"""``sporbar_entity_cleanup``: entities never cross a line or paragraph break.
+
+A statistical NER can run a name over a line break (``Gro Holm\\n\\nTillerson``
+where a photo credit ends one paragraph and a name opens the next). Every
+entity is cut at its first break; the part before the break is kept when it is
+still a name, and the part after it becomes its own entity with the same label.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+CLEANUP = "sporbar_entity_cleanup"
+
+
+@Language.component(CLEANUP, assigns=["doc.ents"], requires=["doc.ents"])
+def cleanup_entities(doc: Doc) -> Doc:
+    """Split entities at whitespace tokens that hold a line break; drop empty pieces."""
+    if not any("\n" in ent.text for ent in doc.ents):
+        return doc
+    cleaned: list[Span] = []
+    for ent in doc.ents:
+        if "\n" not in ent.text:
+            cleaned.append(ent)
+            continue
+        start = ent.start
+        for token in ent:
+            if "\n" in token.text_with_ws and token.is_space or "\n" in token.whitespace_:
+                end = token.i if token.is_space else token.i + 1
+                if end > start and not all(t.is_space for t in doc[start:end]):
+                    cleaned.append(Span(doc, start, end, label=ent.label_))
+                start = token.i + 1
+        if start < ent.end and not all(t.is_space for t in doc[start : ent.end]):
+            cleaned.append(Span(doc, start, ent.end, label=ent.label_))
+    doc.ents = cleaned
+    return doc
