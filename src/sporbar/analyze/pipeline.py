@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from sporbar.analyze.cleanup import CLEANUP
 from sporbar.analyze.extractors.quotes import EXTRACTOR as QUOTE_EXTRACTOR
@@ -44,7 +44,7 @@ def with_extractors(nlp: Language) -> Language:
 
 def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool = True) -> Analysis:
     """Turn a parsed Doc of ``article.text`` into an ``Analysis``."""
-    sentences = tuple((s.start_char, s.end_char) for s in doc.sents if s.text.strip())
+    sentences = tuple(span for span in (_trimmed(s) for s in doc.sents) if span is not None)
     starts = [start for start, _ in sentences]
     mentions = []
     for ent in doc.ents:
@@ -59,6 +59,14 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
         quotes=tuple(doc._.quotes or ()) if doc.has_extension("quotes") else (),
     )
+
+
+def _trimmed(sentence: Span) -> tuple[int, int] | None:
+    """A sentence's offsets without the line breaks spaCy keeps as whitespace tokens at its edges."""
+    words = [t for t in sentence if not t.is_space]
+    if not words:
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
 
 
 def _sentence_index(starts: list[int], offset: int) -> int | None:
