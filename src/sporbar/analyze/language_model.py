@@ -5,6 +5,7 @@
 
 Components: tok2vec (shared) -> tagger (NDT part of speech in ``token.tag_``) ->
 morphologizer (NDT morphology as Feat=Val in ``token.morph``) -> trainable_lemmatizer ->
+sporbar_lemma_lookup (lemma table from the NDT training set for seen words) ->
 parser (NDT relations in ``token.dep_``; sentence boundaries) -> ner (own tok2vec;
 NorNE labels PER ORG LOC GPE_LOC GPE_ORG PROD EVT DRV MISC) -> sporbar_doc_consistency
 (a name tagged PER once in a document is PER everywhere in it).
@@ -21,7 +22,7 @@ from typing import Optional
 import spacy
 from spacy.language import Language
 
-from . import consistency  # noqa: F401  (registers the sporbar_doc_consistency factory)
+from . import consistency, lemma_lookup  # noqa: F401  (register the custom factories)
 
 MODEL_NAME = "nb_sporbar"
 MODEL_VERSION = "0.1.0"

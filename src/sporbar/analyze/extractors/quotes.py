@@ -113,8 +113,18 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     marked = [q for q in _quotation_mark_quotes(doc, units, resolver) if not _overlaps(q, covered)]
     direct_all = sorted(direct + marked, key=lambda q: q.start)
     covered = [(q.start, q.end) for q in direct_all]
-    reported = [q for q in _reported_speech(doc, resolver, covered)]
+    attributions = [_attribution_span(doc.text, q) for q in direct_all if q.cue_start is not None]
+    reported = _reported_speech(doc, resolver, covered, attributions)
     return sorted(direct_all + reported, key=lambda q: (q.start, q.end))
+
+
+def _attribution_span(text: str, quote: Quote) -> tuple[int, int]:
+    """From a direct quote's cue to the end of its attribution clause (the line, or the sentence)."""
+    start = quote.cue_start if quote.cue_start is not None else quote.end
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    stop = min((i for i in (text.find(". ", start, line_end), text.find(".", start, line_end)) if i != -1), default=line_end)
+    return start, stop + 1
 
 
 def _overlaps(quote: Quote, spans: list[tuple[int, int]]) -> bool:
@@ -450,18 +460,22 @@ def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResol
 # -- reported speech -------------------------------------------------------------------
 
 
-def _reported_speech(doc: Doc, resolver: _SpeakerResolver, direct: list[tuple[int, int]]) -> list[Quote]:
+def _reported_speech(
+    doc: Doc, resolver: _SpeakerResolver, direct: list[tuple[int, int]], direct_attributions: list[tuple[int, int]]
+) -> list[Quote]:
     quotes: list[Quote] = []
+    # A direct quote's own attribution ("…, sier Kristin Enstad til TV 2.") is not reported speech again.
+    taken = direct + direct_attributions
     for sentence in doc.sents:
-        overlaps = any(a < sentence.end_char and sentence.start_char < b for a, b in direct)
-        if overlaps:
-            continue  # inside or beside a direct quote: its attribution clause is already taken
+        if any(a <= sentence.start_char and sentence.end_char <= b for a, b in direct):
+            continue
+        overlaps = any(a < sentence.end_char and sentence.start_char < b for a, b in taken)
         if not overlaps and not _DASH_OPENING.match(sentence.text.lstrip()):
             attributed = _attributed_sentence(doc, sentence, resolver)
             if attributed is not None:
                 quotes.append(attributed)
                 continue
-        quotes.extend(_reported_in_sentence(doc, sentence, resolver, direct))
+        quotes.extend(_reported_in_sentence(doc, sentence, resolver, taken))
     unique: dict[tuple[int, int], Quote] = {}
     for quote in quotes:
         unique.setdefault((quote.start, quote.end), quote)
@@ -752,10 +766,18 @@ class _SpeakerResolver:
                 if child.dep_.upper() in ("SUBJ", "NSUBJ") and child.i != cue.i and not child.is_space:
                     if child.lower_ in ("det", "som", "at", "der", "her") or child.is_punct:
                         continue
+                    between = self.doc.text[min(child.idx, cue.idx) : max(child.idx, cue.idx)]
+                    if "\n" in between:
+                        continue  # a caption or the line before, not this sentence's subject
                     return self._expand(child)
         words = [t for t in tokens if not t.is_space]
         position = next((j for j, t in enumerate(words) if t.i == cue.i), 0)
         sentence_start = words[0].idx if words else cue.idx
+        if position > 0 and words[position - 1].text == ",":
+            # "Stikk i strid med …, sa USAs utenriksminister Mike Pompeo at …": the subject follows the verb.
+            after = self._subject_after(words, position)
+            if after is not None:
+                return after
         # Subject first: "Tonje Gjevjon, styreleder i Boa, mener at …" / "Pompeo forsikret …".
         opening = [e for e in self.entities if e.start_char == sentence_start and e.end_char <= cue.idx]
         if opening:
@@ -785,6 +807,19 @@ class _SpeakerResolver:
         for j in range(position - 1, max(position - 3, -1), -1):
             if _speaker_word(words[j].lower_):
                 return words[j].idx, words[j].idx + len(words[j].text)
+        return None
+
+    def _subject_after(self, words: list[Token], position: int) -> tuple[int, int] | None:
+        """The subject right after an inverted speech verb: a name, pronoun or definite noun before ``at``."""
+        for j in range(position + 1, min(position + 8, len(words))):
+            token = words[j]
+            if token.lower_ in ("at", "om") or token.is_punct:
+                return None
+            for entity in self.entities:
+                if entity.start_char <= token.idx < entity.end_char:
+                    return entity.start_char, entity.end_char
+            if _speaker_word(token.lower_) or token.lower_ in PLURAL_PRONOUNS or _is_generic_role(token.lower_):
+                return self._expand(token)
         return None
 
     def _expand(self, token: Token) -> tuple[int, int]:
