@@ -212,6 +212,34 @@ class KnowledgeBase:
             limit=limit,
         )
 
+    def roles(self, *, role: str | None = None, org: str | None = None, person: str | None = None) -> list[dict[str, Any]]:
+        """Return role records (export-contract rows): who was stated to hold which office, with evidence offsets."""
+        return self.store.roles(role=role, org=org, person=person)
+
+    def who(self, role: str, *, org: str | None = None, at: DateLike = None) -> dict[str, Any]:
+        """Who held ``role`` (of ``org``) at a date: attested holders, or the last one seen before, with evidence."""
+        from sporbar.query.who import who
+
+        window = None
+        if at is not None:
+            window = (_start_of(at), _end_of(at))
+        return who(self.store, role, org=org, at=window)  # type: ignore[arg-type]
+
+    def numbers(
+        self,
+        *,
+        about: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        kind: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return the numbers articles claimed (export-contract rows), oldest first; ``about`` matches what is counted."""
+        return self.store.numbers(
+            about=about, since=_start_of(since), until=_end_of(until), kind=kind, article_id=article_id, limit=limit
+        )
+
     def evaluate_quotes(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
         """Score the stored quotes against a gold file (see ``sporbar.analyze.evaluate_quotes``)."""
         from sporbar.analyze.evaluate_quotes import load_gold, score_quotes

@@ -329,6 +329,37 @@ class Quote:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """An office, position or occupation the article states for a named person.
+
+    ``start``/``end`` is the evidence span (e.g. ``USAs utenriksminister Mike Pompeo``).
+    """
+
+    person: str
+    person_start: int
+    person_end: int
+    role: str  # base form, lower case: "utenriksminister"
+    org: str | None
+    party: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFact:
+    """A number the article states, with what it counts and how exact it claims to be."""
+
+    start: int
+    end: int
+    text: str
+    value: float | None
+    unit: str | None
+    about: str | None
+    qualifier: str | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the language model found in one article, with offsets into its stored text.
 
@@ -343,6 +374,8 @@ class Analysis:
     mentions: tuple[Mention, ...]
     doc: bytes | None = None
     quotes: tuple[Quote, ...] = ()
+    roles: tuple[Role, ...] = ()
+    numbers: tuple[NumberFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -410,6 +410,97 @@ def quotes(
         out.print(Text("    «" + row["text"] + "»"))
 
 
+@app.command()
+def who(
+    role: Annotated[str, typer.Argument(help="The office in base form: utenriksminister, statsminister, ordfører …")],
+    db: DbOption = Path(DEFAULT_DB),
+    org: Annotated[Optional[str], typer.Option("--org", help="Country or organisation: Norge, USA, Utenriksdepartementet …")] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help="Date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Who held an office at a date, with the evidence sentences and their dates.
+
+    Example: sporbar who utenriksminister --org Norge --at 2017-03
+    """
+    with _open(db) as kb:
+        answer = kb.who(role, org=org, at=at)
+    if json_output:
+        _print_json(answer)
+        return
+    where = f" ({org})" if org else ""
+    when = f" at {at}" if at else ""
+    if not answer["holders"]:
+        out.print(f"no one is recorded as {role}{where}{when}")
+        return
+    for holder in answer["holders"]:
+        heading = Text(holder["person"], style="bold")
+        if holder.get("party"):
+            heading.append(f" ({holder['party']})")
+        heading.append(f"  {holder['role']}{' · ' + holder['org'] if holder['org'] else ''}", style="magenta")
+        heading.append(f"  seen {holder['first_date']} … {holder['last_date']}", style="cyan")
+        if answer["inferred"]:
+            heading.append("  (inferred: last seen before that date", style="yellow")
+            heading.append(f"; next: {holder.get('next_holder')})" if holder.get("next_holder") else ")", style="yellow")
+        out.print(heading)
+        for item in holder["evidence"][:5]:
+            out.print(Text(f"    {item['date']}  [{item['article_id']} {item['start']}–{item['end']}]  ", style="dim") + Text(item["sentence"].replace("\n", " ")))
+
+
+@app.command()
+def roles(
+    db: DbOption = Path(DEFAULT_DB),
+    person: Annotated[Optional[str], typer.Option("--person", "-p", help="Part of a person's name.")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", "-r", help="The office in base form.")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="Country or organisation.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Offices and positions the articles state for named people, in date order.
+
+    Example: sporbar roles --person Brende
+    """
+    with _open(db) as kb:
+        rows = kb.roles(role=role, org=org, person=person)
+    if json_output:
+        _print_json(rows)
+        return
+    table = Table()
+    for column in ("date", "person", "role", "org", "party", "evidence"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["date"], escape(row["person"]), row["role"], escape(row["org"] or "–"), row["party"] or "–",
+                      f"{row['article_id']} {row['start']}–{row['end']}")
+    out.print(table)
+
+
+@app.command()
+def numbers(
+    db: DbOption = Path(DEFAULT_DB),
+    about: Annotated[Optional[str], typer.Option("--about", "-a", help="What is counted (fremmedkrigere, kroner …).")] = None,
+    since: Annotated[Optional[str], typer.Option("--from", help="Earliest date.")] = None,
+    until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="count, percent, money, year, date, time, ordinal, age, score, measure.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100_000)] = 100,
+    json_output: JsonOption = False,
+) -> None:
+    """Numbers the articles claimed, with what they count and how exact they claim to be.
+
+    Example: sporbar numbers --about fremmedkrigere
+    """
+    with _open(db) as kb:
+        rows = kb.numbers(about=about, since=since, until=until, kind=kind, limit=limit)
+    if json_output:
+        _print_json(rows)
+        return
+    table = Table()
+    for column in ("date", "text", "value", "unit", "about", "qualifier", "kind", "article"):
+        table.add_column(column)
+    for row in rows:
+        value = "–" if row["value"] is None else f"{row['value']:,.10g}"
+        table.add_row(row["date"], escape(row["text"]), value, row["unit"] or "–", escape(row["about"] or "–"),
+                      row["qualifier"] or "–", row["kind"] or "–", f"{row['article_id']} {row['start']}–{row['end']}")
+    out.print(table)
+
+
 eval_app = typer.Typer(help="Evaluate the language model.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

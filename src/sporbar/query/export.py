@@ -42,10 +42,27 @@ def _quote_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     return iter(store.quotes())
 
 
+ROLE_FIELDS = (
+    "article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end",
+    "date_start", "date_end", "person_start", "person_end", "extractor",
+)
+NUMBER_FIELDS = ("article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor")
+
+
+def _role_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return iter(store.roles())
+
+
+def _number_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return iter(store.numbers())
+
+
 EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[dict[str, Any]]]]] = {
     "articles": (ARTICLE_FIELDS, _article_rows),
     "entities": (ENTITY_FIELDS, _entity_rows),
     "quotes": (QUOTE_FIELDS, _quote_rows),
+    "roles": (ROLE_FIELDS, _role_rows),
+    "numbers": (NUMBER_FIELDS, _number_rows),
 }
 
 
@@ -98,8 +115,14 @@ def _write_parquet(rows: Iterator[dict[str, Any]], fields: tuple[str, ...], path
     batch: list[dict[str, Any]] = []
     writer: pq.ParquetWriter | None = None
     count = 0
-    integer_fields = {"start", "end", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end"}
-    schema = pa.schema([(name, pa.int64() if name in integer_fields else pa.string()) for name in fields])
+    integer_fields = {"start", "end", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "person_start", "person_end"}
+    float_fields = {"value"}
+    schema = pa.schema(
+        [
+            (name, pa.int64() if name in integer_fields else pa.float64() if name in float_fields else pa.string())
+            for name in fields
+        ]
+    )
 
     def flush() -> None:
         nonlocal writer

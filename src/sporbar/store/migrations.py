@@ -175,6 +175,53 @@ def _quotes(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(4, "roles and numbers")
+def _roles_numbers(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE roles (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            date_start TEXT NOT NULL,
+            date_end TEXT NOT NULL,
+            person TEXT NOT NULL,
+            person_entity_id TEXT,
+            person_start INTEGER,
+            person_end INTEGER,
+            role TEXT NOT NULL,
+            org TEXT,
+            party TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            extractor TEXT NOT NULL,
+            UNIQUE (article_id, start, "end", role, person),
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX roles_role ON roles (role, org, date_start);
+        CREATE INDEX roles_person ON roles (person);
+        CREATE TABLE numbers (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value REAL,
+            unit TEXT,
+            about TEXT,
+            qualifier TEXT,
+            kind TEXT,
+            date TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            UNIQUE (article_id, start, "end"),
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX numbers_about ON numbers (about);
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

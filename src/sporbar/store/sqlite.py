@@ -169,7 +169,7 @@ class SQLiteStore:
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
             # Facts derived from the old text would point at the wrong characters now.
-            for table in ("analyses", "sentences", "mentions", "quotes"):
+            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers"):
                 self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
 
     @staticmethod
@@ -307,9 +307,30 @@ class SQLiteStore:
                 current = self.conn.execute("SELECT text_hash FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()
                 if current is None or current[0] != analysis.text_hash:
                     continue  # the article changed while it was being analysed: it will be analysed again
-                for table in ("sentences", "mentions", "quotes"):
+                for table in ("sentences", "mentions", "quotes", "roles", "numbers"):
                     self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (analysis.article_id,))
-                date = self.conn.execute("SELECT date FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()[0]
+                date, date_start, date_end = self.conn.execute(
+                    "SELECT date, date_start, date_end FROM articles WHERE id = ?", (analysis.article_id,)
+                ).fetchone()
+                self.conn.executemany(
+                    'INSERT OR IGNORE INTO roles (article_id, date, date_start, date_end, person, person_start, person_end,'
+                    ' role, org, party, start, "end", extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    [
+                        (
+                            analysis.article_id, date, date_start, date_end, r.person, r.person_start, r.person_end,
+                            r.role, r.org, r.party, r.start, r.end, analysis.model,
+                        )
+                        for r in analysis.roles
+                    ],
+                )
+                self.conn.executemany(
+                    'INSERT OR IGNORE INTO numbers (article_id, start, "end", text, value, unit, about, qualifier, kind,'
+                    " date, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (analysis.article_id, n.start, n.end, n.text, n.value, n.unit, n.about, n.qualifier, n.kind, date, analysis.model)
+                        for n in analysis.numbers
+                    ],
+                )
                 self.conn.executemany(
                     'INSERT OR IGNORE INTO quotes (article_id, kind, start, "end", text, speaker, speaker_label,'
                     " speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, addressee, date, extractor)"
@@ -400,6 +421,88 @@ class SQLiteStore:
             "addressee", "date", "speaker_label", "speaker_start", "speaker_end", "cue_start", "cue_end", "extractor",
         ]
         return [dict(zip(names, row, strict=True)) for row in self.conn.execute(sql, params)]
+
+    def roles(
+        self,
+        *,
+        role: str | None = None,
+        org: str | None = None,
+        person: str | None = None,
+        article_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return role records (export-contract rows), oldest first; ``person`` matches any part of the name."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if role:
+            clauses.append("r.role = ?")
+            params.append(role.lower())
+        if org:
+            clauses.append("lower(r.org) = ?")
+            params.append(org.lower())
+        if person:
+            clauses.append("r.person LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(person))
+        if article_id:
+            clauses.append("r.article_id = ?")
+            params.append(article_id)
+        rows = self.conn.execute(
+            'SELECT r.article_id, r.date, r.person, r.person_entity_id, r.role, r.org, r.party, r.start, r."end",'
+            " r.date_start, r.date_end, r.person_start, r.person_end, r.extractor"
+            f" FROM roles r WHERE {' AND '.join(clauses)} ORDER BY r.date_start, r.article_id, r.start",
+            params,
+        ).fetchall()
+        names = [
+            "article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end",
+            "date_start", "date_end", "person_start", "person_end", "extractor",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def numbers(
+        self,
+        *,
+        about: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        kind: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return number records (export-contract rows) in date order; ``about`` matches the counted thing."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if about:
+            clauses.append("(n.about LIKE ? ESCAPE '\\' OR n.text LIKE ? ESCAPE '\\')")
+            params.extend([_like_pattern(about)] * 2)
+        if since is not None:
+            clauses.append("a.date_end >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("a.date_start <= ?")
+            params.append(until.isoformat())
+        if kind:
+            clauses.append("n.kind = ?")
+            params.append(kind)
+        if article_id:
+            clauses.append("n.article_id = ?")
+            params.append(article_id)
+        sql = (
+            'SELECT n.article_id, n.start, n."end", n.text, n.value, n.unit, n.about, n.qualifier, n.kind, n.date, n.extractor'
+            f" FROM numbers n JOIN articles a ON a.id = n.article_id WHERE {' AND '.join(clauses)}"
+            " ORDER BY a.date_start, a.id, n.start"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        names = ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor"]
+        return [dict(zip(names, row, strict=True)) for row in self.conn.execute(sql, params)]
+
+    def sentence_at(self, article_id: str, offset: int) -> tuple[int, int] | None:
+        """The stored sentence that contains a character offset."""
+        row = self.conn.execute(
+            'SELECT start, "end" FROM sentences WHERE article_id = ? AND start <= ? AND "end" > ? ORDER BY start DESC LIMIT 1',
+            (article_id, offset, offset),
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
 
     def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
         """Return the most mentioned names (by surface text and label)."""
@@ -550,6 +653,8 @@ class SQLiteStore:
             "sentences": c.execute("SELECT count(*) FROM sentences").fetchone()[0],
             "mentions": c.execute("SELECT count(*) FROM mentions").fetchone()[0],
             "quotes": dict(c.execute("SELECT kind, count(*) FROM quotes GROUP BY kind").fetchall()),
+            "roles": c.execute("SELECT count(*) FROM roles").fetchone()[0],
+            "numbers": c.execute("SELECT count(*) FROM numbers").fetchone()[0],
             "models": dict(c.execute("SELECT model, count(*) FROM analyses GROUP BY model").fetchall()),
             "unindexed": self.count_unindexed(),
             "ingest_runs": runs,

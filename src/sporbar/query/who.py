@@ -1,0 +1,86 @@
+"""Who held an office when: role holders at a date, from dated evidence.
+
+Each role record is dated by its article (at the article's precision). For
+each person holding a (role, org) the first and last dates seen bound the
+attested tenure. Asked about a date, the answer is every person attested then;
+when nobody is, the person last seen in the role before that date, marked as
+inferred, with the nearest evidence before and after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sporbar.store.sqlite import SQLiteStore
+
+
+def _person_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+    """Every person seen in a role (optionally of one org), with first and last dates and evidence, oldest first."""
+    people: dict[str, dict[str, Any]] = {}
+    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in store.roles(role=role, org=org):
+        key = _person_key(row["person"])
+        entry = people.setdefault(
+            key,
+            {"person": row["person"], "role": row["role"], "org": row["org"], "party": row["party"],
+             "first_seen": row["date_start"], "last_seen": row["date_end"], "first_date": row["date"], "last_date": row["date"]},
+        )
+        # Keep the fullest spelling of the name seen.
+        if len(row["person"]) > len(entry["person"]):
+            entry["person"] = row["person"]
+        if row["date_start"] < entry["first_seen"]:
+            entry["first_seen"], entry["first_date"] = row["date_start"], row["date"]
+        if row["date_end"] > entry["last_seen"]:
+            entry["last_seen"], entry["last_date"] = row["date_end"], row["date"]
+        entry["party"] = entry["party"] or row["party"]
+        evidence[key].append(_evidence(store, row))
+    holders = []
+    for key, entry in people.items():
+        entry["evidence"] = evidence[key]
+        holders.append(entry)
+    return sorted(holders, key=lambda h: (h["first_seen"], h["person"]))
+
+
+def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
+    article = store.article(row["article_id"])
+    sentence = store.sentence_at(row["article_id"], row["start"])
+    text = article.text if article else ""
+    start, end = sentence if sentence else (row["start"], row["end"])
+    return {
+        "article_id": row["article_id"],
+        "date": row["date"],
+        "start": row["start"],
+        "end": row["end"],
+        "text": text[row["start"] : row["end"]],
+        "sentence": text[start:end],
+        "sentence_start": start,
+    }
+
+
+def who(store: SQLiteStore, role: str, *, org: str | None = None, at: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+    """Answer "who was ROLE (of ORG) at DATE?" with holders and their evidence."""
+    holders = role_holders(store, role, org=org)
+    answer: dict[str, Any] = {"role": role.lower(), "org": org, "at": None, "holders": [], "inferred": False}
+    if at is None:
+        answer["holders"] = holders
+        return answer
+    start, end = at
+    answer["at"] = {"from": start.isoformat(), "to": end.isoformat()}
+    attested = [h for h in holders if h["first_seen"] <= end.isoformat() and h["last_seen"] >= start.isoformat()]
+    if attested:
+        answer["holders"] = attested
+        return answer
+    before = [h for h in holders if h["last_seen"] < start.isoformat()]
+    after = [h for h in holders if h["first_seen"] > end.isoformat()]
+    if before:
+        holder = dict(max(before, key=lambda h: h["last_seen"]))
+        holder["next_holder"] = min(after, key=lambda h: h["first_seen"])["person"] if after else None
+        answer["holders"] = [holder]
+        answer["inferred"] = True
+    return answer
