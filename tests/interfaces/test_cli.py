@@ -91,3 +91,21 @@ def test_cli_reindex_rebuilds_from_store(tmp_path: Path, seeds_dir: Path) -> Non
     with sporbar.open(db) as kb:
         assert kb.index.count() == 2
         assert len(kb.search("koalisjon")) == 2
+
+
+COMMANDS = [
+    "analyze", "entities", "eval", "export", "ingest", "numbers", "quotes", "reindex", "report", "roles", "search",
+    "show", "stats", "who",
+]
+
+
+def test_cli_commands_are_all_registered_and_documented() -> None:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    assert sorted(group.commands) == COMMANDS  # type: ignore[attr-defined]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in COMMANDS:
+        assert f"sporbar {name}" in readme, f"`sporbar {name}` is not documented in README.md"
+        help_text = runner.invoke(app, [name, "--help"]).output
+        assert "Usage:" in help_text

@@ -12,6 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 CLEANUP = "sporbar_entity_cleanup"
+BOUNDARIES = "sporbar_line_boundaries"
+_SENTENCE_END = frozenset(".!?:»\"”…")
 
 
 @Language.component(CLEANUP, assigns=["doc.ents"], requires=["doc.ents"])
@@ -34,4 +36,26 @@ def cleanup_entities(doc: Doc) -> Doc:
         if start < ent.end and not all(t.is_space for t in doc[start : ent.end]):
             cleaned.append(Span(doc, start, ent.end, label=ent.label_))
     doc.ents = cleaned
+    return doc
+
+
+@Language.component(BOUNDARIES, assigns=["token.is_sent_start"])
+def line_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every paragraph break, and after a line break that ends a sentence.
+
+    Runs before the parser, which keeps boundaries set here. A single line break
+    mid-sentence (hard-wrapped text) is left to the parser: a line only ends a
+    sentence when it closes with sentence punctuation or the next one opens
+    with a capital or a dialogue dash.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if token.is_space:
+            continue
+        breaks = previous.whitespace_.count("\n") + (previous.text.count("\n") if previous.is_space else 0)
+        if breaks == 0:
+            continue
+        last_word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
+        if breaks >= 2 or last_word.text[-1:] in _SENTENCE_END or token.text[:1].isupper() or token.text in ("-", "–", "—"):
+            token.is_sent_start = True
     return doc

@@ -11,13 +11,13 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from sporbar.analyze.cleanup import CLEANUP
+from sporbar.analyze.cleanup import BOUNDARIES, CLEANUP
 from sporbar.analyze.extractors.quotes import EXTRACTOR as QUOTE_EXTRACTOR
 from sporbar.analyze.extractors.quotes import EXTRACTOR_VERSION as QUOTE_EXTRACTOR_VERSION
 from sporbar.models import Analysis, Article, Mention
 
 EXTRACTORS = ((QUOTE_EXTRACTOR, QUOTE_EXTRACTOR_VERSION),)
-CLEANUP_VERSION = "1"
+CLEANUP_VERSION = "2"
 
 PIPE_BATCH_SIZE = 32
 
@@ -34,6 +34,8 @@ def model_id(nlp: Language) -> str:
 
 def with_extractors(nlp: Language) -> Language:
     """Add sporbar's entity clean-up and extractors to the end of a pipeline (once)."""
+    if BOUNDARIES not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(BOUNDARIES, before="parser")
     if CLEANUP not in nlp.pipe_names and "ner" in nlp.pipe_names:
         nlp.add_pipe(CLEANUP, after="ner")
     for name, _ in EXTRACTORS:

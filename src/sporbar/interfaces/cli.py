@@ -288,8 +288,11 @@ def stats(db: DbOption = Path(DEFAULT_DB), json_output: JsonOption = False) -> N
 
 
 @app.command()
-def report(db: DbOption = Path(DEFAULT_DB), limit: Annotated[int, typer.Option("--limit", min=1)] = 50) -> None:
-    """Print a readable report of the archive: every article with its date, source and opening.
+def report(
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Articles to show in full.")] = 20,
+) -> None:
+    """Print a readable report of the archive: each article with its people, quotes, roles and numbers.
 
     Example: sporbar report --db demo.db
     """
@@ -300,31 +303,55 @@ def report(db: DbOption = Path(DEFAULT_DB), limit: Annotated[int, typer.Option("
             articles.append(article)
             if len(articles) >= limit:
                 break
+        details = [
+            (
+                article,
+                kb.mentions(article.id),
+                kb.quotes(article_id=article.id),
+                kb.store.roles(article_id=article.id),
+                kb.numbers(article_id=article.id),
+            )
+            for article in articles
+        ]
     out.print(Text(f"sporbar archive {figures['path']}", style="bold"))
+    quotes_total = sum(figures.get("quotes", {}).values()) if isinstance(figures.get("quotes"), dict) else 0
     out.print(
-        f"{figures['articles']:,} articles, {figures['words']:,} words, "
-        f"{figures['first_date'] or '–'} … {figures['last_date'] or '–'}\n"
+        f"{figures['articles']:,} articles, {figures['words']:,} words, {figures['first_date'] or '–'} … {figures['last_date'] or '–'}; "
+        f"analysed {figures.get('analysed', 0):,}: {figures.get('mentions', 0):,} name mentions, {quotes_total:,} quotes, "
+        f"{figures.get('roles', 0):,} roles, {figures.get('numbers', 0):,} numbers"
     )
-    table = Table(show_lines=False)
-    table.add_column("date", style="cyan", no_wrap=True)
-    table.add_column("id", style="dim", no_wrap=True)
-    table.add_column("source")
-    table.add_column("words", justify="right")
-    table.add_column("title or opening")
-    for article in articles:
+    for article, mentions, quotes, role_rows, number_rows in details:
+        out.print()
         opening = article.title or article.text.split("\n", 1)[0]
-        if len(opening) > 90:
-            opening = opening[:89].rsplit(" ", 1)[0] + " …"
-        table.add_row(
-            f"{article.date.value} ({article.date.precision.value})",
-            article.id,
-            escape(article.source or "–"),
-            f"{len(article.text.split()):,}",
-            escape(opening),
-        )
-    out.print(table)
+        if len(opening) > 100:
+            opening = opening[:99].rsplit(" ", 1)[0] + " …"
+        heading = Text(f"{article.date.value}", style="cyan")
+        heading.append(f"  {article.id}", style="dim")
+        if article.source:
+            heading.append(f"  {article.source}", style="magenta")
+        out.print(heading)
+        out.print(Text(opening, style="bold"))
+        people = sorted({m.text for m in mentions if m.label == "PER"})
+        organisations = sorted({m.text for m in mentions if m.label in ("ORG", "GPE_ORG")})
+        if people:
+            out.print(Text("  people: ", style="bold") + Text(", ".join(people)))
+        if organisations:
+            out.print(Text("  organisations: ", style="bold") + Text(", ".join(organisations)))
+        for row in role_rows:
+            extra = ", ".join(x for x in (row["org"], row["party"]) if x)
+            out.print(Text("  role: ", style="bold") + Text(f"{row['person']} — {row['role']}{' (' + extra + ')' if extra else ''}"))
+        for quote in quotes:
+            said = quote["text"] if len(quote["text"]) <= 110 else quote["text"][:109].rsplit(" ", 1)[0] + " …"
+            who_said = quote["speaker"] or "(unknown)"
+            via = f" [{quote['speaker_mention']}]" if quote["speaker_mention"] and quote["speaker_mention"] != quote["speaker"] else ""
+            out.print(Text(f"  {quote['kind']} quote: ", style="bold") + Text(f"{who_said}{via}: «{said}»"))
+        counts = [n for n in number_rows if n["kind"] in ("count", "percent", "money")]
+        if counts:
+            out.print(Text("  numbers: ", style="bold") + Text("; ".join(
+                f"{n['text']}" + (f" ({n['about']})" if n["about"] else "") for n in counts
+            )))
     if figures["articles"] > len(articles):
-        out.print(f"… and {figures['articles'] - len(articles):,} more (--limit)")
+        out.print(f"\n… and {figures['articles'] - len(articles):,} more (--limit)")
 
 
 # -- language analysis -------------------------------------------------------------

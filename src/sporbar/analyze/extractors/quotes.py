@@ -760,6 +760,13 @@ class _SpeakerResolver:
     def subject_of(self, tokens: list[Token], cue_index: int) -> tuple[int, int] | None:
         """The subject of the speech verb: from the parse, else by Norwegian word order around it."""
         cue = tokens[cue_index]
+        words = [t for t in tokens if not t.is_space]
+        position = next((j for j, t in enumerate(words) if t.i == cue.i), 0)
+        if position > 0 and words[position - 1].text == ",":
+            # "Stikk i strid med …, sa USAs utenriksminister Mike Pompeo at …": the subject follows the verb.
+            after = self._subject_after(words, position)
+            if after is not None:
+                return after
         heads = [cue] + ([cue.head] if cue.head is not cue and cue.head.pos_ != "SPACE" else [])
         for head in heads:
             for child in head.children:
@@ -770,14 +777,7 @@ class _SpeakerResolver:
                     if "\n" in between:
                         continue  # a caption or the line before, not this sentence's subject
                     return self._expand(child)
-        words = [t for t in tokens if not t.is_space]
-        position = next((j for j, t in enumerate(words) if t.i == cue.i), 0)
         sentence_start = words[0].idx if words else cue.idx
-        if position > 0 and words[position - 1].text == ",":
-            # "Stikk i strid med …, sa USAs utenriksminister Mike Pompeo at …": the subject follows the verb.
-            after = self._subject_after(words, position)
-            if after is not None:
-                return after
         # Subject first: "Tonje Gjevjon, styreleder i Boa, mener at …" / "Pompeo forsikret …".
         opening = [e for e in self.entities if e.start_char == sentence_start and e.end_char <= cue.idx]
         if opening:
@@ -875,6 +875,9 @@ class _SpeakerResolver:
         role_word = next((w for w in reversed(lowered) if w in ROLE_NOUNS_DEFINITE), None)
         if role_word is not None:
             return self.role_holder(role_word, anchor)
+        if lowered[-1].endswith("ene") and len(lowered) <= 2:
+            # A plural institution ("myndighetene", "norske myndigheter"): the group itself speaks.
+            return lowered[-1][:-3] + "er", "ORG"
         if _is_generic_role(lowered[-1]) or _is_role_compound(words[-1]) or _looks_like_common_noun(lowered[-1]):
             return self.role_holder(lowered[-1], anchor)
         return None, None
