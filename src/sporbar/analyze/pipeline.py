@@ -12,11 +12,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from sporbar.analyze.cleanup import BOUNDARIES, CLEANUP
-from sporbar.analyze.extractors.quotes import EXTRACTOR as QUOTE_EXTRACTOR
-from sporbar.analyze.extractors.quotes import EXTRACTOR_VERSION as QUOTE_EXTRACTOR_VERSION
-from sporbar.models import Analysis, Article, Mention
+from sporbar.analyze.extractors import quotes as quote_extractor
+from sporbar.analyze.extractors import roles as role_extractor
+from sporbar.lang.nb.titles import PARTIES
+from sporbar.models import Analysis, Article, Mention, Role
 
-EXTRACTORS = ((QUOTE_EXTRACTOR, QUOTE_EXTRACTOR_VERSION),)
+EXTRACTORS = (
+    (quote_extractor.EXTRACTOR, quote_extractor.EXTRACTOR_VERSION),
+    (role_extractor.EXTRACTOR, role_extractor.EXTRACTOR_VERSION),
+)
+INTEGRATION_VERSION = "1"
+# Titles of the Norwegian cabinet: with a Norwegian party in brackets the article makes the country clear.
+_CABINET_TITLES = ("minister", "statsråd")
 CLEANUP_VERSION = "2"
 
 PIPE_BATCH_SIZE = 32
@@ -28,7 +35,9 @@ def model_id(nlp: Language) -> str:
     An article analysed under another id is analysed again, so a new extractor
     version reaches the whole archive on the next run.
     """
-    extractors = "+".join(f"{name}@{version}" for name, version in ((CLEANUP, CLEANUP_VERSION), *EXTRACTORS))
+    extractors = "+".join(
+        f"{name}@{version}" for name, version in ((CLEANUP, CLEANUP_VERSION), *EXTRACTORS, ("sporbar", INTEGRATION_VERSION))
+    )
     return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}+{extractors}"
 
 
@@ -60,7 +69,34 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         mentions=tuple(mentions),
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
         quotes=tuple(doc._.quotes or ()) if doc.has_extension("quotes") else (),
+        roles=tuple(_roles(doc)) if doc.has_extension("roles") else (),
     )
+
+
+def _roles(doc: Doc) -> list[Role]:
+    """Role records for the store: full names, one record per statement, the country when the article makes it clear."""
+    resolver = quote_extractor.SpeakerNames(doc)
+    stated = {(r.person_start, r.role) for r in (doc._.roles or ()) if not r.refers_back}
+    found: list[Role] = []
+    for role in doc._.roles or ():
+        if role.refers_back and (role.person_start, role.role) in stated:
+            continue  # the statement it refers back to is already recorded
+        org = role.org
+        if org is None and role.party in PARTIES.values() and role.role.endswith(_CABINET_TITLES):
+            org = "Norge"
+        found.append(
+            Role(
+                person=resolver.fullest_name(role.person),
+                person_start=role.person_start,
+                person_end=role.person_end,
+                role=role.role,
+                org=org,
+                party=role.party,
+                start=role.start,
+                end=role.end,
+            )
+        )
+    return found
 
 
 def _trimmed(sentence: Span) -> tuple[int, int] | None:

@@ -49,7 +49,7 @@ def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> li
 
 def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
     article = store.article(row["article_id"])
-    sentence = store.sentence_at(row["article_id"], row["start"])
+    sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
     text = article.text if article else ""
     start, end = sentence if sentence else (row["start"], row["end"])
     return {

@@ -496,13 +496,13 @@ class SQLiteStore:
         names = ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor"]
         return [dict(zip(names, row, strict=True)) for row in self.conn.execute(sql, params)]
 
-    def sentence_at(self, article_id: str, offset: int) -> tuple[int, int] | None:
-        """The stored sentence that contains a character offset."""
+    def sentence_span(self, article_id: str, start: int, end: int) -> tuple[int, int] | None:
+        """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""
         row = self.conn.execute(
-            'SELECT start, "end" FROM sentences WHERE article_id = ? AND start <= ? AND "end" > ? ORDER BY start DESC LIMIT 1',
-            (article_id, offset, offset),
+            'SELECT min(start), max("end") FROM sentences WHERE article_id = ? AND start < ? AND "end" > ?',
+            (article_id, max(end, start + 1), start),
         ).fetchone()
-        return (int(row[0]), int(row[1])) if row else None
+        return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
     def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
         """Return the most mentioned names (by surface text and label)."""

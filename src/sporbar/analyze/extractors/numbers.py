@@ -13,7 +13,9 @@ What a figure is, and how this module tells the kinds apart:
   femti``, ``halvannen million``). Each recogniser runs over the whole text in
   one pass, and the earlier ones (dates, times, ages, scores) claim their
   characters first, so every figure is read once and the work is linear in the
-  text. Figures of more than 15 digits are identifiers, not numbers, and are left out.
+  text. Figures of more than 15 digits are identifiers, not numbers, and are left
+  out, and so is every figure in a stretch of 64 or more characters of digits,
+  spaces and separators without a letter: a table or noise, not prose.
 * ``kind`` is ``date`` (``17. mars 2017``, ``17.03.2017``), ``time``
   (``kl. 14.30``), ``age`` (``Mushteri (24)``, ``24-åringen``, ``23 år gammel``),
   ``score`` (``vant 3–0``: a dash between small numbers with a sports word
@@ -46,7 +48,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -62,7 +63,9 @@ from sporbar.lang.nb.number_words import (
     CLOCK_WORDS,
     CURRENCY_PREFIXES,
     CURRENCY_UNITS,
+    ENGLISH_FUNCTION_WORDS,
     MEASURE_UNITS,
+    MONTH_ABBREVIATIONS,
     MONTHS,
     NUMBER_WORDS,
     ORDINAL_NOUNS,
@@ -71,6 +74,7 @@ from sporbar.lang.nb.number_words import (
     QUALIFIERS,
     SCALE_WORDS,
     SCORE_WORDS,
+    VAGUE_QUANTIFIERS,
     YEAR_CONTEXT,
 )
 
@@ -78,17 +82,21 @@ EXTRACTOR = "sporbar_numbers"
 EXTRACTOR_VERSION = "1"
 KINDS = ("count", "percent", "money", "year", "date", "time", "ordinal", "age", "score", "measure")
 MAX_DIGITS = 15  # longer digit runs are phone, account or ISBN numbers
+MAX_NUMBER_WORDS = 8  # "en million to hundre og femti tusen" is seven
+MIN_SOUP = 64  # characters of digits and separators, without a letter, that are a table or noise, not prose
 ABOUT_WINDOW = 5  # tokens between a figure and the noun it counts, at most
 SCORE_WINDOW = 60  # characters before a dash pair searched for a sports word
 
-# Determiners after which "tre", "fire", "seks" are nouns ("et tre") rather than numbers.
-_NOUN_DETERMINERS = frozenset({"det", "dette", "ditt", "et", "hvert", "mitt", "sitt", "vårt"})
+# Words after which "tre", "fire", "seks" are a noun or a verb ("et tre", "å fire"), not numbers.
+_NOUN_DETERMINERS = frozenset({"dette", "ditt", "eget", "et", "ett", "hvert", "mitt", "sitt", "vårt", "å"})
 # Parts of speech (NDT tags) that may stand between a figure and the noun it counts.
 _BETWEEN_TAGS = frozenset({"adj", "adv", "det"})
 _NOMINAL_DEPS = frozenset({"SUBJ", "DOBJ", "IOBJ", "PUTFYLL", "SPRED", "OPRED", "KOORD", "APP", "FSUBJ", "FOBJ"})
 
 _SPACE = "[ \u00a0\u202f]"
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_NAME = "|".join(sorted((m for m in MONTHS if m not in MONTH_ABBREVIATIONS), key=len, reverse=True))
+_MONTH_ABBREVIATION = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
 
 
 def _alternation(words: object) -> str:
@@ -98,8 +106,10 @@ def _alternation(words: object) -> str:
 _DATE = re.compile(
     rf"(?<![\w.,])(?:"
     rf"(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|(?P<isomonth>\d{{4}}-(?:0[1-9]|1[0-2]))(?![-–]\d)"
     rf"|(?P<dotted>\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}}))"
-    rf"|(?P<day>\d{{1,2}})\.{_SPACE}*(?P<month>{_MONTH_ALT})\b\.?(?:{_SPACE}+(?P<year>\d{{4}}))?"
+    rf"|(?P<day>\d{{1,2}})\.{_SPACE}*(?:(?P<month>{_MONTH_NAME})\b|(?P<abbreviation>{_MONTH_ABBREVIATION})\b\.?)"
+    rf"(?:{_SPACE}+(?P<year>\d{{4}}))?"
     rf"|(?P<month2>{_MONTH_ALT}){_SPACE}+(?P<year2>\d{{4}})"
     rf")(?![\d])"
 )
@@ -118,13 +128,12 @@ _DIGIT_ORDINAL = re.compile(rf"(?<![\w.,])(?P<n>\d{{1,3}})\.(?={_SPACE}+(?P<next
 _CURRENCY_PREFIX_ALT = _alternation(CURRENCY_PREFIXES)
 _FIGURE = re.compile(
     rf"(?:(?<![\w.])(?P<cur>{_CURRENCY_PREFIX_ALT}){_SPACE}?)?"
-    rf"(?<![\w.,])(?<![^\W\d_]-)"
+    rf"(?<![\w.,/])(?<![^\W\d_]-)"
     rf"(?P<num>\d{{1,3}}(?:(?:{_SPACE}|\.)\d{{3}})+(?:,\d+)?|\d+(?:[,.]\d+)?)"
-    rf"(?![\d])",
+    rf"(?![\d]|/\d)",
     re.IGNORECASE,
 )
-_NUMBER_WORD = re.compile(rf"(?<![\w-])(?:{_alternation(NUMBER_WORDS)})(?![\w-])", re.IGNORECASE)
-_ORDINAL_WORD = re.compile(rf"(?<![\w-])(?:{_alternation(ORDINAL_WORDS)})(?![\w-])", re.IGNORECASE)
+_WORD_TOKEN = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)?(?![\w-])")
 _SCALE_AFTER = re.compile(rf"{_SPACE}+(?P<scale>{_alternation(SCALE_WORDS)})(?!\w)", re.IGNORECASE)
 _SYMBOL_UNITS = {k: v for k, v in {**PERCENT_WORDS, **CURRENCY_UNITS}.items() if not k[0].isalpha()}
 _SYMBOL_AFTER = re.compile(rf"{_SPACE}?(?P<unit>{_alternation(_SYMBOL_UNITS)})")
@@ -133,7 +142,15 @@ _WORD_AFTER = re.compile(rf"{_SPACE}+(?P<unit>{_alternation(_WORD_UNITS)})(?!\w)
 _AGE_AFTER = re.compile(rf"{_SPACE}+(?:{_alternation(AGE_ADJECTIVES)})\b", re.IGNORECASE)
 _QUALIFIER_BEFORE = re.compile(rf"(?:^|(?<=[\s(«\"]))(?P<q>{_alternation(QUALIFIERS)}){_SPACE}+$", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(rf"(?<![\d.,])(?:1\d{{3}}|20\d{{2}}){_SPACE}*(?:og|eller|til|[-–/]){_SPACE}*$")
-_LAST_WORD = re.compile(r"([^\W\d_]+)\W*$")
+_SOUP_CHARS = r"\d\s.,:;/%+\-–−"
+_SOUP = re.compile(rf"(?<![{_SOUP_CHARS}])[{_SOUP_CHARS}]{{{MIN_SOUP},}}")
+_NON_DIGIT = re.compile(r"\D")
+_SHORT_NUMBER = re.compile(r"\d{1,2}(?!\d)")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_GROUPED = re.compile(rf"\d{{1,3}}(?:(?:{_SPACE}|\.)\d{{3}})+(?:,\d+)?")
+_ACRONYM_BEFORE = re.compile(r"(?<![\w.])[A-ZÆØÅ]{1,2} $")
+_QUALIFIER_LAST_WORDS = frozenset(q.split()[-1] for q in QUALIFIERS)
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:«»\"–—-])\s*$")
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -181,8 +198,11 @@ class _Extraction:
         self.text = doc.text
         self.taken = bytearray(len(self.text))
         self.figures: list[_Figure] = []
-        self.token_starts = [t.idx for t in doc]
+        self.token_starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
+        self.ents = doc.ents  # Doc.ents walks the whole Doc: read it once
+        self.ent_ends = [e.end_char for e in self.ents]
         self.tagged = doc.has_annotation("TAG")
+        self.named = doc.has_annotation("ENT_IOB")
         self.parsed = doc.has_annotation("DEP")
         if doc.has_annotation("SENT_START"):
             self.sentence_starts = [s.start_char for s in doc.sents]
@@ -190,6 +210,10 @@ class _Extraction:
             self.sentence_starts = [0] + [m.end() for m in re.finditer(r"\n", self.text)]
 
     def run(self) -> list[Number]:
+        if not len(self.doc):
+            return []
+        for soup in _SOUP.finditer(self.text):
+            self.taken[soup.start() : soup.end()] = b"\x01" * (soup.end() - soup.start())
         for recogniser in (
             self._dates,
             self._times,
@@ -224,12 +248,42 @@ class _Extraction:
     def _sentence_start(self, offset: int) -> int:
         return self.sentence_starts[max(0, bisect_right(self.sentence_starts, offset) - 1)]
 
+    def _index(self, offset: int) -> int:
+        return max(0, bisect_right(self.token_starts, offset) - 1)
+
     def _token(self, offset: int) -> Token:
-        return self.doc[max(0, bisect_right(self.token_starts, offset) - 1)]
+        return self.doc[self._index(offset)]
+
+    def _in_name(self, offset: int) -> bool:
+        """Whether a figure continues a name the entity recogniser found ("TV 2")."""
+        if self.named:
+            token = self._token(offset)
+            if token.ent_iob_ == "I" and token.ent_type_ not in ("", "DRV"):
+                return True
+        # Without the recogniser's help: a short number right after an acronym ("TV 2", "P 3").
+        if offset < 2 or self.text[offset - 1] != " " or not self.text[offset - 2].isupper():
+            return False
+        before = _ACRONYM_BEFORE.search(self.text, max(0, offset - 6), offset)
+        return before is not None and _SHORT_NUMBER.match(self.text, offset) is not None
+
+    def _last_word(self, offset: int) -> tuple[int, int] | None:
+        """The word before ``offset`` with only punctuation or space between (its start and end), if any."""
+        text, index, limit = self.text, offset, max(0, offset - 30)
+        while index > limit and not (text[index - 1].isalnum() or text[index - 1] == "_"):
+            index -= 1
+        end = index
+        while index > limit and text[index - 1].isalpha():
+            index -= 1
+        if index == end or (index > 0 and (text[index - 1].isdigit() or text[index - 1] == "_")):
+            return None
+        return index, end
 
     def _word_before(self, offset: int) -> str:
-        match = _LAST_WORD.search(self.text, max(0, offset - 30), offset)
-        return match.group(1).lower() if match else ""
+        word = self._last_word(offset)
+        return self.text[word[0] : word[1]].lower() if word else ""
+
+    def _opens_sentence(self, offset: int) -> bool:
+        return _SENTENCE_OPENING.search(self.text, max(0, offset - 4), offset) is not None
 
     # -- recognisers -------------------------------------------------------------------
 
@@ -258,7 +312,12 @@ class _Extraction:
                 if m.group("minute") is None:
                     continue
                 separator = self.text[m.start("minute") - 1]
-                if separator == "." and self._word_before(m.start()) not in ("fra", "til", "mellom"):
+                leading_zero = m.group("hour").startswith("0")
+                if (
+                    separator == "."
+                    and not leading_zero
+                    and self._word_before(m.start()) not in ("fra", "til", "mellom")
+                ):
                     continue
             self._claim(_Figure(m.start(), m.end(), m.start("hour"), m.end(), hour + minute / 60, "time"))
 
@@ -268,11 +327,12 @@ class _Extraction:
 
     def _ages(self) -> None:
         for m in _AGE_BRACKETS.finditer(self.text):
-            before = self._word_before(m.start())
-            word_start = self.text.rfind(before, 0, m.start()) if before else -1
-            if not before or not self.text[word_start : word_start + 1].isupper():
-                continue  # "(24)" after a name is an age; after anything else it is not
-            age = int(re.match(r"\d+", m.group("age")).group())  # type: ignore[union-attr]
+            before = self._last_word(m.start())
+            if before is None or not self.text[before[0]].isupper() or before[1] != m.start():
+                continue
+            if self._token(before[0]).ent_type_ not in ("", "PER"):
+                continue  # "Nord-Carolina (12)": electoral votes, not an age  # "(24)" after a name is an age; after anything else it is not
+            age = int(m.group("age").split()[0])
             start, end = m.start("age"), m.end("age")
             figure = _Figure(start, end, start, start + len(str(age)), float(age), "age", unit="year")
             figure.about = self._name_before(m.start())
@@ -294,7 +354,14 @@ class _Extraction:
     def _score_context(self, start: int, end: int) -> bool:
         if _SCORE_AFTER.match(self.text, end):
             return True
-        window = self.text[max(self._sentence_start(start), start - SCORE_WINDOW) : start].lower()
+        # "20-30 personer": a range that counts something is no score.
+        following = _WORDS.match(self.text, end + 1) if self.text[end : end + 1] == " " else None
+        if following is not None and self.tagged and self._token(following.start()).tag_ == "subst":
+            return False
+        # A sports word in the same clause: "Rosenborg vant 2-1", not "…vant 2-1, mens 20-30 …".
+        window_start = max(self._sentence_start(start), start - SCORE_WINDOW)
+        window = self.text[window_start:start]
+        window = re.split(r"[,;:]", window)[-1].lower()
         return any(word in SCORE_WORDS for word in _WORDS.findall(window))
 
     def _digit_ordinals(self) -> None:
@@ -306,19 +373,29 @@ class _Extraction:
 
     def _digit_figures(self) -> None:
         for m in _FIGURE.finditer(self.text):
-            digits = re.sub(r"\D", "", m.group("num"))
-            if len(digits) > MAX_DIGITS:
+            if self.taken[m.start("num")]:
+                continue  # a date's, a time's or an age's digits
+            number = m.group("num")
+            if len(number) > MAX_DIGITS and len(_NON_DIGIT.sub("", number)) > MAX_DIGITS:
                 continue
-            if re.match(r"-?[^\W\d_]", self.text[m.end() : m.end() + 2]) and not self.text[m.end() : m.end() + 1] == "-":
+            if self.text[m.end() : m.end() + 1].isalpha():
                 continue  # "3D", "5G": a code, not a figure
-            value = _digit_value(m.group("num"))
+            if not m.group("cur") and self._in_name(m.start("num")):
+                continue  # "TV 2", "Formel 1": part of a name
+            value = _digit_value(number)
             currency = CURRENCY_UNITS.get(m.group("cur").lower()) if m.group("cur") else None
             self._quantity(m.start(), m.end(), value, currency=currency, core_start=m.start("num"))
 
     def _word_figures(self) -> None:
         run: list[re.Match[str]] = []
-        for m in _NUMBER_WORD.finditer(self.text):
-            if run and self._joins(run[-1], m):
+        self._ordinal_words: list[re.Match[str]] = []
+        for m in _WORD_TOKEN.finditer(self.text):
+            word = m.group().lower()
+            if word in ORDINAL_WORDS:
+                self._ordinal_words.append(m)
+            if word not in NUMBER_WORDS:
+                continue
+            if run and len(run) < MAX_NUMBER_WORDS and self._joins(run[-1], m):
                 run.append(m)
                 continue
             self._word_run(run)
@@ -338,8 +415,10 @@ class _Extraction:
         # Drop words that are not numbers here: articles not before a scale word, homographs.
         while run and not self._is_number_word(run[0], run[1] if len(run) > 1 else None):
             run = run[1:]
-        if not run:
-            return
+        if not run or len(run) == 1 and run[0].group().lower() in ("millioner", "milliarder"):
+            return  # "millioner av kroner" is no exact figure
+        if run[0].group().lower() in SCALE_WORDS and self._word_before(run[0].start()) in VAGUE_QUANTIFIERS:
+            return  # "flere tusen"
         total, current = 0.0, 0.0
         for m in run:
             word = m.group().lower()
@@ -357,23 +436,31 @@ class _Extraction:
         if word in ARTICLE_NUMBER_WORDS:
             return following is not None and following.group().lower() in SCALE_WORDS
         token = self._token(m.start())
-        if m.group()[:1].isupper() and self._sentence_start(m.start()) != m.start():
+        if m.group()[:1].isupper() and not self._opens_sentence(m.start()):
             return False  # "Tre Kronor", "Fire" in a name
-        if word in AMBIGUOUS_NUMBER_WORDS and self.tagged:
-            if token.tag_ == "verb":
-                return False
-            if token.tag_ == "subst" and token.i > 0 and self.doc[token.i - 1].lower_ in _NOUN_DETERMINERS:
-                return False
+        if word == "to" and self._english_around(m):
+            return False  # «screaming yourself to sleep»
+        if word in AMBIGUOUS_NUMBER_WORDS:
+            if token.tag_ == "verb" or (token.i > 0 and self.doc[token.i - 1].lower_ in _NOUN_DETERMINERS):
+                return False  # "å fire", "et tre"
         return True
 
+    def _english_around(self, m: re.Match[str]) -> bool:
+        window = self.text[max(0, m.start() - 40) : m.end() + 40].lower()
+        return sum(word in ENGLISH_FUNCTION_WORDS for word in _WORDS.findall(window)) >= 2
+
     def _word_ordinals(self) -> None:
-        for m in _ORDINAL_WORD.finditer(self.text):
+        for m in self._ordinal_words:
             word = m.group().lower()
-            if m.group()[:1].isupper() and self._sentence_start(m.start()) != m.start():
+            if m.group()[:1].isupper() and not self._opens_sentence(m.start()):
                 continue
             if word in AMBIGUOUS_ORDINAL_WORDS:
                 following = _WORDS.match(self.text, m.end() + 1)
-                if self.text[m.end() : m.end() + 1] != " " or not following or following.group().lower() not in ORDINAL_NOUNS:
+                if (
+                    self.text[m.end() : m.end() + 1] != " "
+                    or not following
+                    or following.group().lower() not in ORDINAL_NOUNS
+                ):
                     continue  # "de andre" is "the others"
             figure = _Figure(m.start(), m.end(), m.start(), m.end(), ORDINAL_WORDS[word], "ordinal", find_about=True)
             self._claim(figure)
@@ -420,7 +507,7 @@ class _Extraction:
                     if age:
                         kind, end = "age", age.end()
         if kind == "count" and not words and text[end : end + 1] == "-" and text[end + 1 : end + 2].isalpha():
-            if not (value is not None and 1000 <= value <= 2100 and re.fullmatch(r"\d{4}", text[core_start:core_end])):
+            if not (value is not None and 1000 <= value <= 2100 and _FOUR_DIGITS.fullmatch(text, core_start, core_end)):
                 return  # "20-årsjubileum": part of a compound word
             kind = "year"
         found_qualifier = self._qualifier_before(start)
@@ -445,6 +532,8 @@ class _Extraction:
             self._claim(figure)
 
     def _qualifier_before(self, start: int) -> tuple[int, str] | None:
+        if start == 0 or not self.text[start - 1].isspace() or self._word_before(start) not in _QUALIFIER_LAST_WORDS:
+            return None
         match = _QUALIFIER_BEFORE.search(self.text, max(0, start - 24), start)
         if match is None:
             return None
@@ -452,7 +541,7 @@ class _Extraction:
 
     def _is_year(self, figure: _Figure) -> bool:
         core = self.text[figure.core_start : figure.core_end]
-        if not re.fullmatch(r"\d{4}", core) or not 1000 <= int(core) <= 2100:
+        if _FOUR_DIGITS.fullmatch(core) is None or not 1000 <= int(core) <= 2100:
             return False
         before = self._word_before(figure.start)
         if before in YEAR_CONTEXT or before in MONTHS:
@@ -495,23 +584,30 @@ class _Extraction:
     def _counted_token(self, figure: _Figure) -> Token | None:
         """The noun a figure counts: its head in the parse if that head follows it closely, else the next noun."""
         doc = self.doc
-        first = self._token(figure.core_start)
-        last = self._token(max(figure.core_start, figure.end - 1))
+        first = self._index(figure.core_start)
+        last = self._index(max(figure.core_start, figure.end - 1))
         if self.parsed:
-            for token in doc[first.i : last.i + 1]:
+            for token in doc[first : last + 1]:
                 head = token.head
-                if last.i < head.i <= last.i + ABOUT_WINDOW and self._counts(head):
-                    between = doc[last.i + 1 : head.i]
+                if last < head.i <= last + ABOUT_WINDOW and self._counts(head):
+                    between = doc[last + 1 : head.i]
                     if all(t.tag_ in _BETWEEN_TAGS or t.like_num for t in between):
                         return head
-        return self._next_noun(last.i + 1)
+        return self._next_noun(last + 1)
 
     def _next_noun(self, index: int) -> Token | None:
         doc = self.doc
+        if index >= len(doc):
+            return None
+        if not self.tagged:
+            token = doc[index]
+            return (
+                token
+                if token.is_alpha and token.is_lower and not token.is_stop and token.lower_ not in MONTHS
+                else None
+            )
         candidate: Token | None = None
         for token in doc[index : min(len(doc), index + ABOUT_WINDOW)]:
-            if not self.tagged:
-                return token if token.is_alpha and token.is_lower and not token.is_stop and token.text not in MONTHS else None
             if token.tag_ == "subst" and self._counts(token):
                 return token
             if token.tag_ == "adj":
@@ -555,9 +651,10 @@ class _Extraction:
 
     def _name_before(self, offset: int) -> str | None:
         """The name an age in brackets follows: a named entity ending there, else the capitalised words."""
-        for ent in self.doc.ents:
-            if ent.end_char <= offset and not self.text[ent.end_char : offset].strip():
-                return ent.text
+        ents = self.ents
+        position = bisect_right(self.ent_ends, offset) - 1
+        if position >= 0 and not self.text[ents[position].end_char : offset].strip():
+            return str(ents[position].text)
         token = self._token(offset - 1)
         while token.i > 0 and token.is_space:
             token = self.doc[token.i - 1]
@@ -572,20 +669,16 @@ class _Extraction:
 
 def _digit_value(figure: str) -> float:
     """``8 000`` → 8000, ``8.000`` → 8000, ``2,5`` → 2.5, ``1.5`` → 1.5."""
-    compact = re.sub(f"{_SPACE}", "", figure)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", compact):
-        compact = compact.replace(".", "")
-    return float(compact.replace(",", "."))
+    if _GROUPED.fullmatch(figure):
+        integer, _, decimals = figure.partition(",")
+        integer = _NON_DIGIT.sub("", integer)
+        return float(f"{integer}.{decimals}" if decimals else integer)
+    return float(figure.replace(",", "."))
 
 
 def _sentence_end(text: str, offset: int) -> bool:
     rest = text[offset : offset + 3]
     return not rest.strip() or bool(re.match(r"\s+[A-ZÆØÅ«–-]", rest))
-
-
-def iter_kinds() -> Iterator[str]:
-    """Yield the kinds a figure may have, in the order the module's docstring gives them."""
-    yield from KINDS
 
 
 # -- the spaCy component ---------------------------------------------------------------------

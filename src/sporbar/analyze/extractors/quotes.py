@@ -53,6 +53,7 @@ EXTRACTOR = "sporbar_quotes"
 EXTRACTOR_VERSION = "1"
 SPEAKER_LABELS = ("PER", "ORG", "GPE_ORG")
 MIN_QUOTED_WORDS = 4
+ATTRIBUTION_WINDOW = 300  # characters: attribution clauses are short, and bounding them bounds the regex work
 FIRST_PERSON_SPEAKERS = frozenset({"jeg", "vi", "du", "dere", "man", "meg", "oss"})
 INDEFINITE_SPEAKERS = frozenset({"en", "ei", "et", "flere", "noen", "mange", "ingen", "enkelte", "andre"})
 GENERIC_SUBJECTS = frozenset({"man", "mange", "noen", "det", "flere", "alle", "folk", "ingen", "enkelte", "andre"})
@@ -266,6 +267,9 @@ def _trim_end(text: str, start: int, end: int) -> int:
 
 def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tuple[_Attribution, int] | None:
     """Find ``…, sier X.`` at the end of a unit; return the attribution and where the content ends."""
+    # An attribution is a short clause at the end: searching only the tail keeps this linear on huge lines.
+    tail_start = max(unit.start, unit.end - ATTRIBUTION_WINDOW)
+    unit = _Unit(tail_start, unit.end, unit.paragraph_start)
     line = unit.text(doc.text)
     match = _POST_PARTICLE.search(line) or _POST_ATTRIBUTION.search(line)
     if match is None:
@@ -424,7 +428,8 @@ def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResol
         line_end = text.find("\n", closed)
         line_end = len(text) if line_end == -1 else line_end
         line_start = text.rfind("\n", 0, opened) + 1
-        after = text[closed + 1 : line_end]
+        after = text[closed + 1 : min(line_end, closed + 1 + ATTRIBUTION_WINDOW)]
+        line_start = max(line_start, opened - ATTRIBUTION_WINDOW)
         before = text[line_start:opened]
         attribution = None
         after_match = _AFTER_QUOTE_CUE.match(after)
@@ -1013,3 +1018,13 @@ class QuoteExtractor:
 
 
 __all__ = ["EXTRACTOR", "EXTRACTOR_VERSION", "QuoteExtractor", "extract_quotes", "SPEECH_VERB_LEMMAS"]
+
+
+class SpeakerNames:
+    """The article's person names, for turning a surname or first name into the fullest name it gives."""
+
+    def __init__(self, doc: Doc) -> None:
+        self._resolver = _SpeakerResolver(doc)
+
+    def fullest_name(self, name: str) -> str:
+        return self._resolver.fullest_name(name)

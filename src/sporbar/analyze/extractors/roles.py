@@ -198,10 +198,17 @@ class _RoleFinder:
                     found.append(person)
         surnames = {p.text.split()[-1] for p in found}
         # "statsminister Erna Solbergs regjering": the name without its genitive -s.
-        return [
-            _Person(p.start, p.end - 1, p.text[:-1]) if p.text.endswith("s") and p.text[:-1].split()[-1] in surnames else p
-            for p in found
-        ]
+        return [_Person(p.start, p.end - 1, p.text[:-1]) if self._is_genitive(p, surnames) else p for p in found]
+
+    def _is_genitive(self, person: _Person, surnames: set[str]) -> bool:
+        if not person.text.endswith("s") or len(person.text.split()[-1]) < 4:
+            return False
+        if person.text[:-1].split()[-1] in surnames:
+            return True
+        following = self.doc.char_span(person.end, len(self.text), alignment_mode="expand")
+        nxt = next((t for t in following or () if not t.is_space), None)
+        # "statsminister Stoltenbergs regjering": a name directly before a common noun.
+        return nxt is not None and nxt.text.islower() and nxt.tag_ in ("subst", "adj", "det")
 
     def _clean_person(self, start: int, end: int) -> _Person | None:
         while start < end and not self.text[start].isalnum():
@@ -238,7 +245,7 @@ class _RoleFinder:
             run.append(token)
         while run and run[-1].lower_ in _NAME_PARTICLES:
             run.pop()
-        if not run or not any("Proper" in t.morph.get("NounType") or len(run) > 1 for t in run):
+        if not run or not any("Proper" in t.morph.get("NounType", []) or len(run) > 1 for t in run):
             return None
         start, end = run[0].idx, run[-1].idx + len(run[-1].text)
         return _Person(start, end, self.text[start:end])
@@ -423,11 +430,9 @@ class _RoleFinder:
         j = start_index
         while j > 0 and self.words[j - 1].lower_ in COPULA_ADVERBS:
             j -= 1
-        copula = j > 0 and self.words[j - 1].lower_ in COPULAS
-        if copula:
-            j -= 1
-            if j > 0 and self.words[j - 1].lower_ == "har" and self.words[j].lower_ == "vært":
-                j -= 1
+        perfect = j > 1 and self.words[j - 1].lower_ == "vært" and self.words[j - 2].lower_ == "har"
+        if perfect or (j > 0 and self.words[j - 1].lower_ in COPULAS):
+            j -= 2 if perfect else 1
             while j > 0 and self.words[j - 1].lower_ in COPULA_ADVERBS:
                 j -= 1
             if j > 0 and self.words[j - 1].lower_ == "som":

@@ -9,7 +9,8 @@ ISO 4217 for currency codes; and the approximating words that the NDT news corpu
 (``../shared/corpora``) and the seed articles put before figures
 (``mer enn 800``, ``omlag 100``, ``cirka 30``).
 
-Every key is lower case; the extractor compares lower-cased text.
+Every key is lower case; the extractor compares lower-cased text. Month names
+are compared as written (lower case), since ``Mars`` is the planet.
 """
 
 # Cardinal numbers that stand alone. "en", "ei" and "et" are also the indefinite
@@ -268,6 +269,14 @@ MONTHS: dict[str, int] = {
     "desember": 12,
     "des": 12,
 }
+
+MONTH_ABBREVIATIONS = frozenset({"apr", "aug", "des", "feb", "jan", "nov", "okt", "sep", "sept"})
+
+# Words before a bare scale word that make it vague, not a figure ("flere tusen", "noen hundre").
+VAGUE_QUANTIFIERS = frozenset({"flere", "få", "hundrevis", "mange", "noen", "tusenvis"})
+
+# English function words: "to" in «screaming yourself to sleep» is no number.
+ENGLISH_FUNCTION_WORDS = frozenset({"and", "be", "have", "of", "that", "the", "was", "were", "with", "you", "your"})
 
 # Words just before a four-digit number that make it a year ("i 1993", "siden 2014").
 # "og" and a dash continue a year only after another year ("i 2014 og 2015").

@@ -13,7 +13,7 @@ Everything here is inert data; ``sporbar.analyze.extractors.roles`` reads it.
 # Offices, positions, titles and occupations, in base form (indefinite singular).
 ROLE_TITLES = frozenset(
     {
-        "administrerende direktør", "admiral", "advokat", "agent", "aktor", "ambassadør", "amanuensis",
+        "administrerende direktør", "admiral", "advokat", "agent", "aktor", "amanuensis", "ambassadør",
         "analytiker", "arkitekt", "artist", "assistent", "avdelingsdirektør", "avdelingsleder", "bassist",
         "billedkunstner", "biskop", "bistandsadvokat", "bonde", "borgermester", "byråd", "byrådsleder",
         "daglig leder", "danser", "dekan", "designer", "diplomat", "direktør", "dirigent", "dommer",
@@ -21,28 +21,28 @@ ROLE_TITLES = frozenset(
         "filosof", "finansdirektør", "finansminister", "fiskeriminister", "forfatter", "forkvinne",
         "formann", "forsker", "forskningsleder", "forsvarer", "forsvarsminister", "forsvarssjef",
         "fotograf", "fylkesmann", "fylkesordfører", "førsteamanuensis", "førstekandidat", "general",
-        "generaldirektør", "generalsekretær", "gitarist", "gruppeleder", "grunnlegger", "gründer",
+        "generaldirektør", "generalsekretær", "gitarist", "grunnlegger", "gruppeleder", "gründer",
         "guvernør", "helseminister", "historiker", "hovedtrener", "høyesterettsdommer", "imam",
         "informasjonskonsulent", "informasjonssjef", "ingeniør", "inspektør", "investor", "journalist",
-        "justisminister", "kansler", "kaptein", "kardinal", "keeper", "kirurg", "klimaminister",
-        "kokk", "komiker", "kommentator", "kommunikasjonsdirektør", "kommunikasjonssjef", "komponist",
-        "konge", "konserndirektør", "konsernsjef", "konsul", "konsulent", "koordinator", "koreograf",
+        "justisminister", "kansler", "kaptein", "kardinal", "keeper", "kirurg", "klimaminister", "kokk",
+        "komiker", "kommentator", "kommunikasjonsdirektør", "kommunikasjonssjef", "komponist", "konge",
+        "konserndirektør", "konsernsjef", "konsul", "konsulent", "koordinator", "koreograf",
         "korrespondent", "kringkastingssjef", "kronprins", "kronprinsesse", "kulturminister",
-        "kunnskapsminister", "kunstner", "landslagssjef", "lege", "lektor", "lensmann", "leder",
-        "løytnant", "lærer", "major", "maler", "manager", "manusforfatter", "markedssjef", "megler",
-        "meteorolog", "midtbanespiller", "minister", "musiker", "målvakt", "nestleder", "næringsminister",
-        "oberst", "offiser", "ombud", "ombudsmann", "ordfører", "ordførerkandidat", "overlege",
-        "partileder", "pastor", "pave", "pianist", "pilot", "politiadvokat", "politiker",
-        "politimester", "politisjef", "president", "presidentkandidat", "pressesjef", "pressetalsmann",
-        "prest", "prins", "prinsesse", "produsent", "professor", "programleder", "prosjektleder",
-        "prosjektsjef", "prost", "psykiater", "psykolog", "rabbiner", "redaktør", "regissør", "rektor",
-        "reporter", "representant", "riksadvokat", "rådgiver", "rådmann", "salgssjef", "samferdselsbyråd",
-        "sanger", "senator", "seniorrådgiver", "sersjant", "sjef", "sjefredaktør", "sjefsøkonom",
-        "sjåfør", "skribent", "skuespiller", "snekker", "sogneprest", "soldat", "sosiolog", "spesialist",
-        "spiller", "spiss", "statsadvokat", "statsminister", "statsråd", "statssekretær", "statsviter",
-        "stipendiat", "stortingsrepresentant", "styreleder", "styremedlem", "sykepleier", "talskvinne",
-        "talsmann", "talsperson", "tannlege", "trener", "trommeslager", "utenriksminister", "utvikler",
-        "varaordfører", "veterinær", "visepresident", "vokalist", "økonom",
+        "kunnskapsminister", "kunstner", "landslagssjef", "leder", "lege", "lektor", "lensmann", "lærer",
+        "løytnant", "major", "maler", "manager", "manusforfatter", "markedssjef", "megler", "meteorolog",
+        "midtbanespiller", "minister", "musiker", "målvakt", "nestleder", "næringsminister", "oberst",
+        "offiser", "ombud", "ombudsmann", "ordfører", "ordførerkandidat", "overlege", "partileder",
+        "pastor", "pave", "pianist", "pilot", "politiadvokat", "politiker", "politimester", "politisjef",
+        "president", "presidentkandidat", "pressesjef", "pressetalsmann", "prest", "prins", "prinsesse",
+        "produsent", "professor", "programleder", "prosjektleder", "prosjektsjef", "prost", "psykiater",
+        "psykolog", "rabbiner", "redaktør", "regissør", "rektor", "reporter", "representant", "riksadvokat",
+        "rådgiver", "rådmann", "salgssjef", "samferdselsbyråd", "sanger", "senator", "seniorrådgiver",
+        "sersjant", "sjef", "sjefredaktør", "sjefsøkonom", "sjåfør", "skribent", "skuespiller", "snekker",
+        "sogneprest", "soldat", "sosiolog", "spesialist", "spiller", "spiss", "statsadvokat",
+        "statsminister", "statsråd", "statssekretær", "statsviter", "stipendiat", "stortingsrepresentant",
+        "styreleder", "styremedlem", "sykepleier", "talskvinne", "talsmann", "talsperson", "tannlege",
+        "trener", "trommeslager", "utenriksminister", "utvikler", "varaordfører", "veterinær",
+        "visepresident", "vokalist", "økonom",
     }
 )
 
@@ -52,12 +52,11 @@ ROLE_TITLES = frozenset(
 ROLE_SUFFIXES = frozenset(
     {
         "advokat", "analytiker", "arbeider", "betjent", "byråd", "direktør", "dommer", "ekspert",
-        "forfatter", "forsker", "fotograf", "ingeniør", "inspektør", "journalist", "kandidat",
-        "konsulent", "koordinator", "kunstner", "leder", "lege", "lærer", "megler", "minister",
-        "musiker", "mester", "offiser", "ordfører", "politiker", "president", "prest", "produsent",
-        "professor", "redaktør", "regissør", "representant", "rådgiver", "sekretær", "sjef",
-        "skuespiller", "spiller", "sykepleier", "talskvinne", "talsmann", "talsperson", "tekniker",
-        "terapeut", "trener",
+        "forfatter", "forsker", "fotograf", "ingeniør", "inspektør", "journalist", "kandidat", "konsulent",
+        "koordinator", "kunstner", "leder", "lege", "lærer", "megler", "mester", "minister", "musiker",
+        "offiser", "ordfører", "politiker", "president", "prest", "produsent", "professor", "redaktør",
+        "regissør", "representant", "rådgiver", "sekretær", "sjef", "skuespiller", "spiller", "sykepleier",
+        "talskvinne", "talsmann", "talsperson", "tekniker", "terapeut", "trener",
     }
 )
 
@@ -70,7 +69,7 @@ TOPIC_HEADS = frozenset({"advokat", "ekspert", "forsker", "journalist", "komment
 ROLE_MODIFIERS = frozenset(
     {
         "assisterende", "avgåtte", "avtroppende", "daværende", "ferske", "fungerende", "konstituert",
-        "mangeårige", "ny", "nye", "nyansatte", "nytilsatte", "nyvalgte", "nyvalgt", "nåværende",
+        "mangeårige", "ny", "nyansatte", "nye", "nytilsatte", "nyvalgt", "nyvalgte", "nåværende",
         "påtroppende", "sittende", "tidligere", "tiltredende",
     }
 )
@@ -78,17 +77,17 @@ ROLE_MODIFIERS = frozenset(
 # Kinship, relations, nationality and descriptions: stated for people, but not roles.
 NOT_ROLES = frozenset(
     {
-        "amerikaner", "asylsøker", "barn", "barnebarn", "beboer", "bestefar", "bestemor", "bror", "brite",
+        "amerikaner", "asylsøker", "barn", "barnebarn", "beboer", "bestefar", "bestemor", "brite", "bror",
         "dame", "datter", "drapsmann", "ektefelle", "ektemann", "enke", "enkemann", "fan", "fange", "far",
         "farfar", "farmor", "fetter", "flyktning", "foreldre", "franskmann", "gjerningsmann",
         "gjerningsperson", "gutt", "herre", "hustru", "innbygger", "jente", "kamerat", "kjæreste",
         "klassekamerat", "kollega", "kollege", "kone", "kunde", "kusine", "kvinne", "lagkamerat",
         "landsmann", "mann", "medspiller", "mistenkt", "mor", "morder", "morfar", "mormor", "motspiller",
         "nabo", "nevø", "niese", "nordmann", "offer", "onkel", "overlevende", "pasient", "person", "raner",
-        "russer", "samarbeider", "samboer", "siktet", "siktede", "stefar", "stemor", "supporter",
-        "svenske", "svigerdatter", "svigerfar", "svigerinne", "svigermor", "svigersønn", "svoger",
-        "sønn", "søster", "søsken", "tante", "terrorist", "tilskuer", "tiltalte", "turist", "tysker",
-        "tyv", "venn", "venninne", "vitne", "voldtektsmann",
+        "russer", "samarbeider", "samboer", "siktede", "siktet", "stefar", "stemor", "supporter", "svenske",
+        "svigerdatter", "svigerfar", "svigerinne", "svigermor", "svigersønn", "svoger", "sønn", "søsken",
+        "søster", "tante", "terrorist", "tilskuer", "tiltalte", "turist", "tysker", "tyv", "venn",
+        "venninne", "vitne", "voldtektsmann",
     }
 )
 
@@ -96,13 +95,13 @@ NOT_ROLES = frozenset(
 VERB_HOMOGRAPHS = frozenset({"leder", "megler", "spiller", "trener"})
 
 # Prepositions that tie a role to its organisation: "leder i Y", "sjef for Y", "lege ved Y".
-ORG_PREPOSITIONS = frozenset({"av", "for", "hos", "i", "ved", "på"})
+ORG_PREPOSITIONS = frozenset({"av", "for", "hos", "i", "på", "ved"})
 
 # Verbs of "X, som er leder i Y".
-COPULAS = frozenset({"er", "var", "blir", "ble", "har vært"})
+COPULAS = frozenset({"ble", "blir", "er", "var"})  # and "har vært", matched as two words
 
 # Adverbs allowed between "som" and the copula or the copula and the role.
-COPULA_ADVERBS = frozenset({"fortsatt", "fremdeles", "nå", "også", "til daglig", "tidligere", "dessuten"})
+COPULA_ADVERBS = frozenset({"dessuten", "fortsatt", "fremdeles", "nå", "også", "tidligere"})
 
 # What a party mentioned without any other role makes its member: "Jan Bøhler (Ap)".
 PARTY_MEMBER_ROLE = "politiker"
