@@ -7,6 +7,7 @@ sentence or mention points into the stored text unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -96,7 +97,12 @@ def _roles(doc: Doc) -> list[Role]:
                 end=role.end,
             )
         )
-    return found
+    # What the article states once about a person's office holds for its other mentions of that office.
+    known = {(r.person, r.role): (r.org, r.party) for r in found if r.org or r.party}
+    return [
+        replace(r, org=r.org or known.get((r.person, r.role), (None, None))[0], party=r.party or known.get((r.person, r.role), (None, None))[1])
+        for r in found
+    ]
 
 
 def _trimmed(sentence: Span) -> tuple[int, int] | None:

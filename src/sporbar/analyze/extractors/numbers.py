@@ -462,7 +462,9 @@ class _Extraction:
                     or following.group().lower() not in ORDINAL_NOUNS
                 ):
                     continue  # "de andre" is "the others"
-            figure = _Figure(m.start(), m.end(), m.start(), m.end(), ORDINAL_WORDS[word], "ordinal", find_about=True)
+            figure = _Figure(
+                m.start(), m.end(), m.start(), m.end(), float(ORDINAL_WORDS[word]), "ordinal", find_about=True
+            )
             self._claim(figure)
 
     # -- a quantity: scale, unit, qualifier, and whether it is a year ------------------

@@ -276,7 +276,7 @@ MONTH_ABBREVIATIONS = frozenset({"apr", "aug", "des", "feb", "jan", "nov", "okt"
 VAGUE_QUANTIFIERS = frozenset({"flere", "få", "hundrevis", "mange", "noen", "tusenvis"})
 
 # English function words: "to" in «screaming yourself to sleep» is no number.
-ENGLISH_FUNCTION_WORDS = frozenset({"and", "be", "have", "of", "that", "the", "was", "were", "with", "you", "your"})
+ENGLISH_FUNCTION_WORDS = frozenset({"and", "of", "that", "the", "was", "were", "with", "you", "your"})
 
 # Words just before a four-digit number that make it a year ("i 1993", "siden 2014").
 # "og" and a dash continue a year only after another year ("i 2014 og 2015").
