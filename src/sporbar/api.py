@@ -250,6 +250,17 @@ class KnowledgeBase:
         predicted = [q for article_id in ids for q in self.store.quotes(article_id=article_id)]
         return score_quotes(predicted, gold, texts)
 
+    def evaluate_roles(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score the stored roles against a gold file (see ``sporbar.analyze.evaluate_roles``)."""
+        from sporbar.analyze.evaluate_roles import load_role_gold, score_roles
+
+        gold = load_role_gold(gold_path)
+        ids = sorted({g["article_id"] for g in gold})
+        predicted = [r for article_id in ids for r in self.store.roles(article_id=article_id)]
+        scores = score_roles(predicted, [g for g in gold if self.store.article(g["article_id"]) is not None])
+        scores["missing_articles"] = [i for i in ids if self.store.article(i) is None]
+        return scores
+
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes describing the archive."""
         figures = self.store.stats()

@@ -593,6 +593,36 @@ def eval_quotes(
                 out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
 
 
+@eval_app.command("roles")
+def eval_roles(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold roles: JSONL with article_id, person, role, org, party.")],
+    db: DbOption = Path(DEFAULT_DB),
+    errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious roles and wrong orgs.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Score stored roles: precision, recall and F1 over (article, person, role), and organisation accuracy.
+
+    Example: sporbar eval roles --gold eval/roles-dev.jsonl --db dev.db
+    """
+    with _open(db) as kb:
+        scores = kb.evaluate_roles(gold)
+    if json_output:
+        _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
+        return
+    out.print(
+        f"roles in {scores['articles']} gold articles: gold {scores['gold']}, predicted {scores['predicted']}, "
+        f"precision {scores['precision']:.3f}, recall {scores['recall']:.3f}, F1 {scores['f1']:.3f}, "
+        f"org accuracy {scores['org_accuracy']:.3f}"
+    )
+    if scores["missing_articles"]:
+        err.print(f"gold articles not in the store: {', '.join(scores['missing_articles'])}")
+    if errors:
+        for category, items in scores["errors"].items():
+            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
+            for item in items:
+                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
+
+
 def _print_scores(scores: dict[str, Any]) -> None:
     for key, value in scores.items():
         if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
