@@ -88,3 +88,24 @@ def test_analysis_entities_cli_and_export_contract(analysed_kb: KnowledgeBase) -
     for row in rows:
         assert list(row)[:7] == ["article_id", "start", "end", "text", "label", "entity_id", "canonical"]
         assert texts[row["article_id"]][row["start"] : row["end"]] == row["text"]
+
+
+def test_analysis_numbers_and_roles_reach_the_store_and_exports(analysed_kb: KnowledgeBase) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["numbers", "--about", "fremmedkrigere", "--db", str(analysed_kb.path), "--json"])
+    assert result.exit_code == 0, result.output
+    (claim,) = [r for r in json.loads(result.output) if r["kind"] == "count"]
+    assert (claim["text"], claim["value"], claim["qualifier"], claim["date"]) == ("Mer enn 800", 800.0, "over", "2019-02")
+    texts = {a.id: a.text for a in analysed_kb.articles()}
+    for kind, fields in (
+        ("numbers", ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier"]),
+        ("roles", ["article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end"]),
+    ):
+        result = runner.invoke(app, ["export", kind, "--db", str(analysed_kb.path)])
+        rows = [json.loads(line) for line in result.output.splitlines()]
+        assert rows, kind
+        for row in rows:
+            assert list(row)[: len(fields)] == fields
+            assert texts[row["article_id"]][row["start"] : row["end"]]
+    roles = {(r["person"], r["role"], r["org"]) for r in analysed_kb.roles()}
+    assert ("Mike Pompeo", "utenriksminister", "USA") in roles

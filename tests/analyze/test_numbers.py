@@ -76,14 +76,23 @@ FIGURES: list[tuple[str, Expected]] = [
     # digits, separators, scale words
     ("Totalt 8 000 mennesker har fått svar.", ("8 000", 8000.0, "count", "mennesker", None, "count")),
     ("Rundt 8.000 tilskuere så kampen.", ("Rundt 8.000", 8000.0, "count", "tilskuere", "approx", "count")),
-    ("Befolkningen er på 5,3 millioner innbyggere.", ("5,3 millioner", 5_300_000.0, "count", "innbyggere", None, "count")),
+    (
+        "Befolkningen er på 5,3 millioner innbyggere.",
+        ("5,3 millioner", 5_300_000.0, "count", "innbyggere", None, "count"),
+    ),
     # number words
-    ("Nesten tjuefem tusen mistet jobben i fjor.", ("Nesten tjuefem tusen", 25_000.0, "count", None, "nearly", "count")),
+    (
+        "Nesten tjuefem tusen mistet jobben i fjor.",
+        ("Nesten tjuefem tusen", 25_000.0, "count", None, "nearly", "count"),
+    ),
     (
         "Opptil to hundre og femti mennesker kan ha omkommet, opplyser politiet.",
         ("Opptil to hundre og femti", 250.0, "count", "mennesker", "up_to", "count"),
     ),
-    ("I fjor kom det halvannen million turister til landet.", ("halvannen million", 1_500_000.0, "count", "turister", None, "count")),
+    (
+        "I fjor kom det halvannen million turister til landet.",
+        ("halvannen million", 1_500_000.0, "count", "turister", None, "count"),
+    ),
     ("Minst 12 personer ble skadet i ulykken.", ("Minst 12", 12.0, "count", "personer", "at_least", "count")),
     ("Over 2000 mennesker deltok i protestene.", ("Over 2000", 2000.0, "count", "mennesker", "over", "count")),
     ("Mellom 20-30 personer demonstrerte utenfor Stortinget.", ("20-30", 20.0, "count", "personer", "range", "count")),

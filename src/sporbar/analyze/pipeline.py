@@ -13,14 +13,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from sporbar.analyze.cleanup import BOUNDARIES, CLEANUP
+from sporbar.analyze.extractors import numbers as number_extractor
 from sporbar.analyze.extractors import quotes as quote_extractor
 from sporbar.analyze.extractors import roles as role_extractor
 from sporbar.lang.nb.titles import PARTIES
-from sporbar.models import Analysis, Article, Mention, Role
+from sporbar.models import Analysis, Article, Mention, NumberFact, Role
 
+# Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
 EXTRACTORS = (
-    (quote_extractor.EXTRACTOR, quote_extractor.EXTRACTOR_VERSION),
     (role_extractor.EXTRACTOR, role_extractor.EXTRACTOR_VERSION),
+    (quote_extractor.EXTRACTOR, quote_extractor.EXTRACTOR_VERSION),
+    (number_extractor.EXTRACTOR, number_extractor.EXTRACTOR_VERSION),
 )
 INTEGRATION_VERSION = "1"
 # Titles of the Norwegian cabinet: with a Norwegian party in brackets the article makes the country clear.
@@ -71,6 +74,11 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
         quotes=tuple(doc._.quotes or ()) if doc.has_extension("quotes") else (),
         roles=tuple(_roles(doc)) if doc.has_extension("roles") else (),
+        numbers=tuple(
+            NumberFact(n.start, n.end, n.text, n.value, n.unit, n.about, n.qualifier, n.kind) for n in doc._.numbers or ()
+        )
+        if doc.has_extension("numbers")
+        else (),
     )
 
 

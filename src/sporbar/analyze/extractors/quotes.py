@@ -942,6 +942,13 @@ class _SpeakerResolver:
             if earlier:
                 return earlier[-1].group(1), "ORG"
             return None, None
+        stated = [
+            r for r in (self.doc._.roles or [] if self.doc.has_extension("roles") else [])
+            if r.role == base and r.person_end <= offset and not getattr(r, "refers_back", False)
+        ]
+        if stated:
+            # The role extractor read "USAs utenriksminister Mike Pompeo" and its kin.
+            return self.fullest_name(stated[-1].person), "PER"
         holders: list[Span] = []
         for person in self.people:
             window = text[max(0, person.start_char - 60) : person.start_char].lower()
@@ -999,7 +1006,7 @@ def _ensure_extension() -> None:
 @Language.factory(
     EXTRACTOR,
     assigns=["doc._.quotes"],
-    requires=["doc.ents", "doc.sents", "token.dep"],
+    requires=["doc.ents", "doc.sents", "token.dep", "doc._.roles"],
     default_config={},
 )
 def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
