@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from sporbar import ingest as ingest_stage
-from sporbar.errors import ArticleNotFound
+from sporbar.errors import ArticleNotFound, SporbarError
 from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, SearchHit
 from sporbar.query import search as search_query
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
@@ -45,11 +45,20 @@ def _end_of(value: DateLike) -> dt.date | None:
 class KnowledgeBase:
     """A sporbar archive: a store file and the search index beside it."""
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB) -> None:
+    def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB, *, repair_index: bool = False) -> None:
         self.path = Path(path)
         self.store: SQLiteStore
         self.index: SearchIndex
-        self.store, self.index = open_store(self.path)
+        if repair_index:
+            # The index is derived: when it cannot be opened, drop it; ``reindex`` builds it again.
+            self.store = SQLiteStore(self.path)
+            try:
+                self.index = SearchIndex(index_path_for(self.path))
+            except SporbarError:
+                SearchIndex.destroy(index_path_for(self.path))
+                self.index = SearchIndex(index_path_for(self.path))
+        else:
+            self.store, self.index = open_store(self.path)
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -115,7 +124,15 @@ class KnowledgeBase:
             self.store.release_writer()
 
     def reindex(self) -> int:
-        """Rebuild the search index from the store; return the number of articles indexed."""
+        """Rebuild the search index from the store (from scratch if it is unreadable); return the number indexed."""
+        self.store.acquire_writer()
+        try:
+            self.index.close()
+            SearchIndex.destroy(index_path_for(self.path))
+            self.index = SearchIndex(index_path_for(self.path))
+            self.store.mark_all_unindexed()
+        finally:
+            self.store.release_writer()
         return ingest_stage.rebuild_index(self.store, self.index)
 
     # -- reading ---------------------------------------------------------------
@@ -284,9 +301,9 @@ class KnowledgeBase:
         return rows_for(self.store, kind)
 
 
-def open(path: str | os.PathLike[str] = DEFAULT_DB) -> KnowledgeBase:  # noqa: A001 - mirrors the stdlib idiom
-    """Open (or create) a sporbar archive."""
-    return KnowledgeBase(path)
+def open(path: str | os.PathLike[str] = DEFAULT_DB, *, repair_index: bool = False) -> KnowledgeBase:  # noqa: A001
+    """Open (or create) a sporbar archive; ``repair_index`` drops a search index that cannot be opened."""
+    return KnowledgeBase(path, repair_index=repair_index)
 
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "KnowledgeBase", "open"]

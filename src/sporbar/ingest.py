@@ -139,16 +139,17 @@ def ingest_paths(
         if worker_count > 1:
             pool = ProcessPoolExecutor(max_workers=worker_count, mp_context=multiprocessing.get_context("forkserver"))
         in_flight: deque[Future[list[PreparedArticle | Rejection]]] = deque()
+        seen: set[str] = set()
 
         def drain(limit: int) -> None:
             while len(in_flight) > limit:
-                _write_batch(store, index, in_flight.popleft().result(), report)
+                _write_batch(store, index, in_flight.popleft().result(), report, seen)
                 if on_progress:
                     on_progress(report.read, progress.bytes_done, progress.total_bytes)
 
         def submit(records: list[RawRecord]) -> None:
             if pool is None:
-                _write_batch(store, index, prepare_records(records), report)
+                _write_batch(store, index, prepare_records(records), report, seen)
                 if on_progress:
                     on_progress(report.read, progress.bytes_done, progress.total_bytes)
                 return
@@ -174,11 +175,14 @@ def ingest_paths(
         if pool is not None:
             pool.shutdown()
             pool = None
+        # Rejections are saved before the long analysis, so nothing is lost if it fails.
+        store.add_rejects(run_id, report.rejected)
+        if report.rejected and rejects_path is not None:
+            report.rejects_file = str(write_rejects(report.rejected, rejects_path))
         if analyze:
             report.analysed = analyse_pending(
                 store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress
             )
-        store.add_rejects(run_id, report.rejected)
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report)
     finally:
@@ -186,8 +190,6 @@ def ingest_paths(
             pool.shutdown(cancel_futures=True)
         index.close()
         store.release_writer()
-    if report.rejected and rejects_path is not None:
-        report.rejects_file = str(write_rejects(report.rejected, rejects_path))
     return report
 
 
@@ -196,7 +198,11 @@ def _raw_for_report(record: RawRecord) -> str | None:
 
 
 def _write_batch(
-    store: SQLiteStore, index: SearchIndex, prepared: list[PreparedArticle | Rejection], report: IngestReport
+    store: SQLiteStore,
+    index: SearchIndex,
+    prepared: list[PreparedArticle | Rejection],
+    report: IngestReport,
+    seen: set[str],
 ) -> None:
     usable: list[PreparedArticle] = []
     for item in prepared:
@@ -204,15 +210,16 @@ def _write_batch(
             report.rejected.append(item)
         else:
             usable.append(item)
-    batch = _classify(store, [p.article for p in usable], report)
+    batch = _classify(store, [p.article for p in usable], report, seen)
     changed = batch.new + batch.updated
     changed_ids = {a.id for a in changed}
     by_id = {p.article.id: p for p in usable if p.article.id in changed_ids}
     fingerprints = [(a.id, fp) for a in changed if (fp := by_id[a.id].fingerprint) is not None]
     links = _near_duplicates(store, fingerprints)
     with store.atomic():
-        store.insert_articles(batch.new)
+        # Updates first: a text an update gives up may be the text of a new article in this batch.
         store.update_articles(batch.updated)
+        store.insert_articles(batch.new)
         store.add_fingerprints(fingerprints)
         store.link_near_duplicates(links)
     report.stored += len(batch.new)
@@ -224,30 +231,41 @@ def _write_batch(
     store.mark_indexed([(a.id, revisions[a.id]) for a in changed])
 
 
-def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport) -> _Batch:
-    """Split a batch into new and changed articles; count unchanged ones and exact duplicates."""
+def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport, seen: set[str]) -> _Batch:
+    """Split a batch into new and changed articles; count unchanged ones and report exact duplicates.
+
+    Records are taken in input order against a running view of the store, so a
+    text that moves from one id to another in the same batch is never lost,
+    and ``seen`` (the ids this run has already taken) tells a repeated record
+    in the input (a duplicate) from one stored by an earlier run (unchanged).
+    """
     stored_by_id, stored_by_hash = store.existing(articles)
-    batch = _Batch(new=[], updated=[])
-    seen_ids: dict[str, Article] = {}
-    seen_hashes: dict[str, str] = {}
+    current = {article_id: hashes for article_id, hashes in stored_by_id.items()}
+    owner = dict(stored_by_hash)
+    taken: dict[str, Article] = {}
     for article in articles:
-        owner = stored_by_hash.get(article.text_hash) or seen_hashes.get(article.text_hash)
-        if article.id in stored_by_id and stored_by_id[article.id] == article.text_hash:
-            report.unchanged += 1
-        elif owner is not None and owner != article.id:
-            report.duplicates.append(Duplicate(article.origin, article.id, owner))
-        elif article.id in seen_ids:
-            # The same id twice in one input: the later record is the newer version.
-            previous = seen_ids[article.id]
-            target = batch.updated if previous in batch.updated else batch.new
-            target[target.index(previous)] = article
-            seen_ids[article.id] = article
-            seen_hashes[article.text_hash] = article.id
-            report.updated += 1
-        else:
-            (batch.updated if article.id in stored_by_id else batch.new).append(article)
-            seen_ids[article.id] = article
-            seen_hashes[article.text_hash] = article.id
+        same_record = current.get(article.id) == (article.text_hash, article.record_hash)
+        if same_record:
+            if article.id in seen:
+                report.duplicates.append(Duplicate(article.origin, article.id, article.id))
+            else:
+                report.unchanged += 1
+                seen.add(article.id)
+            continue
+        holder = owner.get(article.text_hash)
+        if holder is not None and holder != article.id:
+            report.duplicates.append(Duplicate(article.origin, article.id, holder))
+            continue
+        previous = current.get(article.id)
+        if previous is not None and owner.get(previous[0]) == article.id:
+            del owner[previous[0]]
+        owner[article.text_hash] = article.id
+        current[article.id] = (article.text_hash, article.record_hash)
+        taken[article.id] = article  # a later version in the same input replaces the earlier one
+        seen.add(article.id)
+    batch = _Batch(new=[], updated=[])
+    for article_id, article in taken.items():
+        (batch.updated if article_id in stored_by_id else batch.new).append(article)
     return batch
 
 
@@ -302,8 +320,9 @@ def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
     """Drop the search index and build it again from the store."""
     store.acquire_writer()
     try:
-        index.clear()
+        # Mark first: a run killed after the clear then still knows every article needs indexing.
         store.mark_all_unindexed()
+        index.clear()
         count = sync_index(store, index)
         index.close()
         return count

@@ -158,6 +158,7 @@ class Article:
     url: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     origin: SourceLocation | None = None
+    record_hash: str = ""  # over text, date, title, source, url and metadata: any change is an update
 
     def to_export(self) -> dict[str, Any]:
         """Return the article in the export contract's field order."""

@@ -159,3 +159,40 @@ def test_store_second_writer_is_refused(kb: KnowledgeBase, tmp_path: Path, seeds
     finally:
         other.close()
     assert kb.ingest([seeds_dir], analyze=False).stored == 2
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_store_text_moving_between_ids_in_one_batch_is_not_lost(kb: KnowledgeBase, tmp_path: Path) -> None:
+    text_a = "Koalisjonen mot IS møtes i Washington for første gang siden 2017."
+    text_b = "Utenriksministeren reiser til Washington for å møte koalisjonen."
+    kb.ingest([_jsonl(tmp_path / "1.jsonl", [{"id": "X", "date": "2019-02", "text": text_a}])], analyze=False)
+    report = kb.ingest(
+        [_jsonl(tmp_path / "2.jsonl", [{"id": "X", "date": "2019-02", "text": text_b}, {"id": "Y", "date": "2019-02", "text": text_a}])],
+        analyze=False,
+    )
+    assert (report.stored, report.updated, report.duplicates) == (1, 1, [])
+    assert (kb.article("X").text, kb.article("Y").text) == (text_b, text_a)
+
+
+def test_store_identical_records_without_id_are_reported_as_duplicates(kb: KnowledgeBase, tmp_path: Path) -> None:
+    record = {"date": "2019-02-13", "text": "Samme melding fra NTB, sendt to ganger."}
+    report = kb.ingest([_jsonl(tmp_path / "d.jsonl", [record, record])], analyze=False)
+    assert report.stored == 1 and report.updated == 0
+    (duplicate,) = report.duplicates
+    assert duplicate.location.line == 2
+    again = kb.ingest([tmp_path / "d.jsonl"], analyze=False)
+    assert again.unchanged == 1 and len(again.duplicates) == 1  # the second line repeats the first
+
+
+def test_store_corrected_date_or_title_is_an_update(kb: KnowledgeBase, tmp_path: Path) -> None:
+    record = {"id": "sak", "date": "2019-02-13", "title": "Skrivefeil", "text": "Koalisjonen møttes i Washington."}
+    kb.ingest([_jsonl(tmp_path / "v1.jsonl", [record])], analyze=False)
+    report = kb.ingest([_jsonl(tmp_path / "v2.jsonl", [dict(record, date="2019-02-06", title="Rettet tittel")])], analyze=False)
+    assert (report.updated, report.unchanged) == (1, 0)
+    article = kb.article("sak")
+    assert (article.date.value, article.title) == ("2019-02-06", "Rettet tittel")
+    assert [h.article_id for h in kb.search("rettet", since="2019-02-06", until="2019-02-06")] == ["sak"]

@@ -9,6 +9,7 @@ Within one Doc, a name that the NER tagged as PER in one place is PER everywhere
   "Tillerson") is treated the same way, when it is capitalised;
 * a genitive form (name + "s", "Trumps") of a PER name is PER too.
 
+Entities are also trimmed of leading/trailing whitespace tokens.
 Only capitalised tokens are relabelled, so common words are never turned into names.
 The component is deterministic and has no weights; it must be importable before
 ``spacy.load`` of the shipped pipeline (sporbar.analyze.language_model imports it).
@@ -54,9 +55,29 @@ class DocConsistency:
                     keys.setdefault(f, label)
         return keys
 
+    @staticmethod
+    def _trim_space(doc: Doc) -> None:
+        """Entities never start or end on a whitespace token (e.g. a paragraph break)."""
+        ents, changed = [], False
+        for e in doc.ents:
+            s, t = e.start, e.end
+            while s < t and doc[s].is_space:
+                s += 1
+            while t > s and doc[t - 1].is_space:
+                t -= 1
+            if (s, t) != (e.start, e.end):
+                changed = True
+                if s < t:
+                    ents.append(Span(doc, s, t, label=e.label))
+            else:
+                ents.append(e)
+        if changed:
+            doc.ents = ents
+
     def __call__(self, doc: Doc) -> Doc:
         if not doc.ents:
             return doc
+        self._trim_space(doc)
         keys = self._keys(doc)
         if not keys:
             return doc

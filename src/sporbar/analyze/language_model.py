@@ -6,6 +6,7 @@
 Components: tok2vec (shared) -> tagger (NDT part of speech in ``token.tag_``) ->
 morphologizer (NDT morphology as Feat=Val in ``token.morph``) -> trainable_lemmatizer ->
 sporbar_lemma_lookup (lemma table from the NDT training set for seen words) ->
+sporbar_line_breaks (a line break always ends a sentence) ->
 parser (NDT relations in ``token.dep_``; sentence boundaries) -> ner (own tok2vec;
 NorNE labels PER ORG LOC GPE_LOC GPE_ORG PROD EVT DRV MISC) -> sporbar_doc_consistency
 (a name tagged PER once in a document is PER everywhere in it).
@@ -22,7 +23,7 @@ from typing import Optional
 import spacy
 from spacy.language import Language
 
-from . import consistency, lemma_lookup  # noqa: F401  (register the custom factories)
+from . import consistency, lemma_lookup, paragraphs  # noqa: F401  (register the custom factories)
 
 MODEL_NAME = "nb_sporbar"
 MODEL_VERSION = "0.1.0"

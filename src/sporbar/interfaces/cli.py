@@ -48,10 +48,10 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _open(db: Path, *, must_exist: bool = True) -> KnowledgeBase:
+def _open(db: Path, *, must_exist: bool = True, repair_index: bool = False) -> KnowledgeBase:
     if must_exist and not db.exists():
         raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
-    return sporbar.open(db)
+    return sporbar.open(db, repair_index=repair_index)
 
 
 def _print_json(value: Any) -> None:
@@ -170,7 +170,7 @@ def search(
     until: Annotated[Optional[str], typer.Option("--to", help="Latest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable).")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="How many hits.")] = 10,
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    offset: Annotated[int, typer.Option("--offset", min=0, max=10_000, help="Skip this many hits.")] = 0,
     json_output: JsonOption = False,
 ) -> None:
     """Search articles with Norwegian base-form matching, BM25 ranking and date filters.
@@ -674,7 +674,7 @@ def reindex(db: DbOption = Path(DEFAULT_DB)) -> None:
 
     Example: sporbar reindex --db demo.db
     """
-    with _open(db) as kb:
+    with _open(db, repair_index=True) as kb:
         started = time.perf_counter()
         count = kb.reindex()
     out.print(f"indexed {count:,} articles in {time.perf_counter() - started:.1f} s")

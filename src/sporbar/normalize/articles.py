@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 from sporbar.errors import SporbarError
 from sporbar.models import Article, ArticleDate, RawRecord
@@ -45,14 +46,25 @@ def normalize_record(record: RawRecord) -> Article:
     given_id = record.id.strip() if record.id else None
     if given_id is not None and (len(given_id) > MAX_ID_CHARS or any(c in given_id for c in "\n\r\t\x00")):
         raise RecordRejected(f"id {given_id[:40]!r}… is not usable (at most {MAX_ID_CHARS} characters, one line)")
+    title = normalize_title(record.title)
+    source = normalize_title(record.source)
+    url = record.url.strip() if record.url else None
+    metadata = dict(record.metadata)
     return Article(
         id=given_id or article_id_for(digest),
         date=date,
         text=text,
         text_hash=digest,
-        title=normalize_title(record.title),
-        source=normalize_title(record.source),
-        url=record.url.strip() if record.url else None,
-        metadata=dict(record.metadata),
+        title=title,
+        source=source,
+        url=url,
+        metadata=metadata,
         origin=record.location,
+        record_hash=record_hash_for(digest, date.value, title, source, url, metadata),
     )
+
+
+def record_hash_for(text_hash: str, date: str, title: str | None, source: str | None, url: str | None, metadata: dict[str, object]) -> str:
+    """Hash every stored field of an article, so a corrected date or title is an update, not "unchanged"."""
+    payload = json.dumps([text_hash, date, title, source, url, metadata], sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8", errors="surrogatepass")).hexdigest()

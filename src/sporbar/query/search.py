@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from sporbar.errors import InvalidQuery
 from sporbar.models import SearchHit
 from sporbar.query.snippets import make_snippet
 from sporbar.query.syntax import parse_query
@@ -12,6 +13,7 @@ from sporbar.store.search_index import SearchIndex
 from sporbar.store.sqlite import SQLiteStore
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 10_000  # deeper pages cost memory in the index; narrow the query or the dates instead
 
 
 def search(
@@ -28,6 +30,8 @@ def search(
     """Return ``(hits, total)`` for a query in sporbar's search syntax."""
     query = parse_query(text)
     limit = max(1, min(limit, MAX_LIMIT))
+    if offset > MAX_OFFSET:
+        raise InvalidQuery(f"offset {offset:,} is past the last page served ({MAX_OFFSET:,}); narrow the query or the dates")
     ranked, total = index.search(query, since=since, until=until, sources=sources, limit=limit, offset=max(0, offset))
     articles = store.articles_by_id([article_id for article_id, _ in ranked])
     hits = []

@@ -150,8 +150,9 @@ def _read_one(path: str, *, format: str | None, date: str | None) -> Iterator[Ra
         return
     try:
         data = read_bytes(path)
-    except (OSError, EOFError) as exc:
-        yield Rejection(location, f"cannot read file: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}")
+    except Exception as exc:  # a corrupt .gz raises zlib.error; any unreadable file is one rejection, not a crash
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
+        yield Rejection(location, f"cannot read file: {detail}")
         return
     if not data.strip():
         yield Rejection(location, "empty file")

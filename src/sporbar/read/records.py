@@ -25,6 +25,13 @@ def record_from_mapping(
     values: dict[str, Any], location: SourceLocation, raw: str, *, default_date: str | None
 ) -> RawRecord | Rejection:
     """Build a ``RawRecord`` from one object, or say why it cannot be one."""
+    try:
+        json.dumps(values, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        # A JSON escape such as \ud800 decodes to a lone surrogate, which no UTF-8 store can hold.
+        return Rejection(location, f"invalid Unicode (lone surrogate U+{ord(exc.object[exc.start]):04X}) in the record", printable_raw(raw))
+    except (TypeError, ValueError, RecursionError):
+        return Rejection(location, "the record cannot be stored as JSON", printable_raw(raw))
     text = values.get("text")
     if text is None or (isinstance(text, str) and not text.strip()):
         reason = "missing required field 'text'" if text is None else "field 'text' is empty"
@@ -66,7 +73,8 @@ def read_jsonl(text: str | Iterable[str], path: str, *, default_date: str | None
 
     ``text`` may be the whole file or an iterator over its lines, so large files stream.
     """
-    lines = text.splitlines() if isinstance(text, str) else text
+    # Only "\n" ends a JSON Lines record: U+2028 and friends may appear inside strings.
+    lines = (line.rstrip("\r") for line in text.split("\n")) if isinstance(text, str) else text
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -99,7 +107,7 @@ def read_json(text: str, path: str, *, default_date: str | None) -> Iterator[Raw
             return
     bad_byte = undecodable_at(text)
     if bad_byte is not None:
-        yield Rejection(SourceLocation(path, text.count("\n", 0, bad_byte) + 1), "invalid UTF-8", None)
+        yield Rejection(SourceLocation(path, text.count("\n", 0, bad_byte) + 1), "invalid UTF-8", printable_raw(text))
         return
     try:
         document = json.loads(text)

@@ -44,8 +44,12 @@ def undecodable_at(text: str) -> int | None:
 
 
 def printable_raw(text: str, limit: int = 100_000) -> str:
-    """Return a record's raw text safe to write as JSON (undecodable bytes as \\xNN)."""
+    """Return a record's raw text safe to write as JSON (undecodable bytes as \\xNN, lone surrogates escaped)."""
     clipped = text[:limit]
     if undecodable_at(clipped) is not None:
         clipped = clipped.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
+    try:
+        clipped.encode("utf-8")
+    except UnicodeEncodeError:
+        clipped = clipped.encode("utf-8", errors="backslashreplace").decode("utf-8")
     return clipped

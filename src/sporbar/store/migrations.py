@@ -222,6 +222,11 @@ def _roles_numbers(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(5, "record hash: updates of date, title, source and metadata")
+def _record_hash(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE articles ADD COLUMN record_hash TEXT")
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

@@ -86,6 +86,8 @@ class SQLiteStore:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            # SQLite's lower() only folds ASCII: "Økokrim" and "Østlendingen" need Python's.
+            self.conn.create_function("casefold", 1, lambda v: v.casefold() if isinstance(v, str) else v, deterministic=True)
             migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable sporbar store: {exc}") from None
@@ -132,15 +134,17 @@ class SQLiteStore:
 
     # -- articles ----------------------------------------------------------
 
-    def existing(self, articles: Sequence[Article]) -> tuple[dict[str, str], dict[str, str]]:
-        """Return ``{id: text_hash}`` for stored ids and ``{text_hash: id}`` for stored texts among ``articles``."""
-        by_id: dict[str, str] = {}
+    def existing(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+        """Return ``{id: (text_hash, record_hash)}`` for stored ids and ``{text_hash: id}`` for stored texts."""
+        by_id: dict[str, tuple[str, str | None]] = {}
         by_hash: dict[str, str] = {}
         for chunk in _chunks(articles):
             ids = [a.id for a in chunk]
             marks = ",".join("?" * len(ids))
-            for id_, text_hash in self.conn.execute(f"SELECT id, text_hash FROM articles WHERE id IN ({marks})", ids):
-                by_id[id_] = text_hash
+            for id_, text_hash, record_hash in self.conn.execute(
+                f"SELECT id, text_hash, record_hash FROM articles WHERE id IN ({marks})", ids
+            ):
+                by_id[id_] = (text_hash, record_hash)
             hashes = [a.text_hash for a in chunk]
             for id_, text_hash in self.conn.execute(f"SELECT id, text_hash FROM articles WHERE text_hash IN ({marks})", hashes):
                 by_hash[text_hash] = id_
@@ -151,19 +155,24 @@ class SQLiteStore:
         now = _now()
         self.conn.executemany(
             "INSERT INTO articles (id, date, date_precision, date_start, date_end, title, source, url, text, text_hash,"
-            " metadata, origin_file, origin_line, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [self._row(a, now) for a in articles],
+            " metadata, origin_file, origin_line, ingested_at, record_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [self._row(a, now) + (a.record_hash,) for a in articles],
         )
 
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
         now = _now()
+        # Texts may move between ids within one batch: free every old hash first (text_hash is unique).
+        self.conn.executemany(
+            "UPDATE articles SET text_hash = 'pending:' || id WHERE id = ?", [(a.id,) for a in articles]
+        )
         for a in articles:
             row = self._row(a, now)
             self.conn.execute(
                 "UPDATE articles SET date=?, date_precision=?, date_start=?, date_end=?, title=?, source=?, url=?, text=?,"
-                " text_hash=?, metadata=?, origin_file=?, origin_line=?, ingested_at=?, revision = revision + 1 WHERE id=?",
-                row[1:] + (a.id,),
+                " text_hash=?, metadata=?, origin_file=?, origin_line=?, ingested_at=?, record_hash=?,"
+                " revision = revision + 1 WHERE id=?",
+                row[1:] + (a.record_hash, a.id),
             )
             self.conn.execute("DELETE FROM article_fingerprints WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
@@ -238,8 +247,8 @@ class SQLiteStore:
             clauses.append("date_start <= ?")
             params.append(until.isoformat())
         if sources:
-            clauses.append(f"lower(source) IN ({','.join('?' * len(sources))})")
-            params.extend(s.lower() for s in sources)
+            clauses.append(f"casefold(source) IN ({','.join('?' * len(sources))})")
+            params.extend(s.casefold() for s in sources)
         return " AND ".join(clauses), params
 
     def count_articles(self) -> int:
@@ -437,8 +446,8 @@ class SQLiteStore:
             clauses.append("r.role = ?")
             params.append(role.lower())
         if org:
-            clauses.append("lower(r.org) = ?")
-            params.append(org.lower())
+            clauses.append("casefold(r.org) = ?")
+            params.append(org.casefold())
         if person:
             clauses.append("r.person LIKE ? ESCAPE '\\'")
             params.append(_like_pattern(person))
