@@ -53,6 +53,7 @@ EXTRACTOR = "sporbar_quotes"
 EXTRACTOR_VERSION = "1"
 SPEAKER_LABELS = ("PER", "ORG", "GPE_ORG")
 MIN_QUOTED_WORDS = 4
+CLAUSE_WINDOW_TOKENS = 60
 ATTRIBUTION_WINDOW = 300  # characters: attribution clauses are short, and bounding them bounds the regex work
 FIRST_PERSON_SPEAKERS = frozenset({"jeg", "vi", "du", "dere", "man", "meg", "oss"})
 INDEFINITE_SPEAKERS = frozenset({"en", "ei", "et", "flere", "noen", "mange", "ingen", "enkelte", "andre"})
@@ -75,7 +76,7 @@ _PRE_ATTRIBUTION = re.compile(r":\s*$")
 _GUILLEMET_OPEN, _GUILLEMET_CLOSE = "«", "»"
 _CURLY = re.compile(r"“([^“”]+)”")
 _STRAIGHT = re.compile(r'"([^"\n]+)"')
-_AFTER_QUOTE_CUE = re.compile(rf"^\s*,?\s*(?P<cue>{_CUE_WORD})\s+(?P<rest>[^.!?]*?)\s*[.!]?\s*$")
+_AFTER_QUOTE_CUE = re.compile(rf"^\s*,?\s*(?P<cue>{_CUE_WORD})\s+(?P<rest>(?:[^.!?«»\"“”\n]|\.(?=\S))*?)\s*(?:[.!?]|$|(?=[«\"“]))")
 _BEFORE_QUOTE_CUE = re.compile(rf"(?P<cue>\b(?:{_CUE_WORD}))\b(?P<rest>[^.!?:]*?)(?:\s+at)?\s*:?\s*$", re.IGNORECASE)
 _IFOLGE = re.compile(r"\b[Ii] ?følge\s+")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
@@ -104,9 +105,18 @@ class _Attribution:
     addressee: str | None
 
 
+def _text_of(doc: Doc) -> str:
+    """``doc.text`` joins every token on each access: read it once per Doc (quadratic otherwise)."""
+    cached = doc.user_data.get("sporbar_text")
+    if cached is None:
+        cached = doc.text  # a Doc's text never changes, so the copy stays right
+        doc.user_data["sporbar_text"] = cached
+    return str(cached)
+
+
 def extract_quotes(doc: Doc) -> list[Quote]:
     """Return every quote in an analysed article, in text order."""
-    text = doc.text
+    text = _text_of(doc)
     units = list(_units(text))
     resolver = _SpeakerResolver(doc)
     direct = _dash_quotes(doc, units, resolver)
@@ -114,7 +124,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     marked = [q for q in _quotation_mark_quotes(doc, units, resolver) if not _overlaps(q, covered)]
     direct_all = sorted(direct + marked, key=lambda q: q.start)
     covered = [(q.start, q.end) for q in direct_all]
-    attributions = [_attribution_span(doc.text, q) for q in direct_all if q.cue_start is not None]
+    attributions = [_attribution_span(_text_of(doc), q) for q in direct_all if q.cue_start is not None]
     reported = _reported_speech(doc, resolver, covered, attributions)
     return sorted(direct_all + reported, key=lambda q: (q.start, q.end))
 
@@ -150,7 +160,7 @@ def _units(text: str) -> Iterator[_Unit]:
 
 
 def _dash_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> list[Quote]:
-    text = doc.text
+    text = _text_of(doc)
     openings = [_DASH_OPENING.match(u.text(text)) for u in units]
     dashed = [m is not None for m in openings]
     in_list = _list_items(units, dashed, text)
@@ -270,7 +280,7 @@ def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tupl
     # An attribution is a short clause at the end: searching only the tail keeps this linear on huge lines.
     tail_start = max(unit.start, unit.end - ATTRIBUTION_WINDOW)
     unit = _Unit(tail_start, unit.end, unit.paragraph_start)
-    line = unit.text(doc.text)
+    line = unit.text(_text_of(doc))
     match = _POST_PARTICLE.search(line) or _POST_ATTRIBUTION.search(line)
     if match is None:
         return None
@@ -279,12 +289,12 @@ def _post_attribution(doc: Doc, unit: _Unit, resolver: _SpeakerResolver) -> tupl
         cue = f"{cue} {match['particle']}"
     rest_start = unit.start + match.start("rest")
     rest_end = unit.start + match.end("rest")
-    speaker, addressee = _split_speaker_phrase(doc.text, rest_start, rest_end)
+    speaker, addressee = _split_speaker_phrase(_text_of(doc), rest_start, rest_end)
     if speaker is None or _has_verb(doc, speaker[0], speaker[1]):
         return None  # "…, sier han vil fortsette": a content clause, not an attribution
     sep_end = unit.start + match.start("sep") + (0 if match["sep"] in ",." else len(match["sep"]))
     attribution = _Attribution(cue, unit.start + match.start("cue"), speaker[0], speaker[1], addressee)
-    return attribution, _trim_end(doc.text, unit.start, sep_end)
+    return attribution, _trim_end(_text_of(doc), unit.start, sep_end)
 
 
 def _split_speaker_phrase(text: str, start: int, end: int) -> tuple[tuple[int, int] | None, str | None]:
@@ -345,7 +355,7 @@ def _pre_attribution(doc: Doc, units: list[_Unit], index: int, resolver: _Speake
     if index == 0:
         return None
     previous = units[index - 1]
-    line = previous.text(doc.text)
+    line = previous.text(_text_of(doc))
     if not _PRE_ATTRIBUTION.search(line) or _DASH_OPENING.match(line):
         return None
     span = resolver.first_speaker_in(previous.start, previous.end)
@@ -359,7 +369,7 @@ def _pre_attribution(doc: Doc, units: list[_Unit], index: int, resolver: _Speake
 def _make_quote(
     doc: Doc, kind: str, start: int, end: int, attribution: _Attribution, resolver: _SpeakerResolver
 ) -> Quote | None:
-    text = doc.text
+    text = _text_of(doc)
     while start < end and (text[start] in " «\"“" or text[start].isspace()):
         start += 1
     while end > start and text[end - 1] in " »\"”,":
@@ -414,7 +424,7 @@ def _quoted_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> list[Quote]:
-    text = doc.text
+    text = _text_of(doc)
     quotes: list[Quote] = []
     seen: list[tuple[int, int]] = []
     for opened, closed in sorted(_quoted_spans(text)):
@@ -490,14 +500,14 @@ def _reported_speech(
 def _attributed_sentence(doc: Doc, sentence: Span, resolver: _SpeakerResolver) -> Quote | None:
     """``Kunst trenger marked, skriver Nils August Andresen.``: a sentence reported without quotation marks."""
     start = sentence.start_char
-    while start < sentence.end_char and doc.text[start].isspace():
+    while start < sentence.end_char and _text_of(doc)[start].isspace():
         start += 1
     unit = _Unit(start, sentence.end_char, False)
     found = _post_attribution(doc, unit, resolver)
     if found is None:
         return None
     attribution, content_end = found
-    if len(_WORD.findall(doc.text[start:content_end])) < 4:
+    if len(_WORD.findall(_text_of(doc)[start:content_end])) < 4:
         return None
     quote = _make_quote(doc, "indirect", start, content_end, attribution, resolver)
     return quote
@@ -507,7 +517,7 @@ def _reported_in_sentence(
     doc: Doc, sentence: Span, resolver: _SpeakerResolver, direct: list[tuple[int, int]]
 ) -> Iterator[Quote]:
     tokens = list(sentence)
-    text = doc.text
+    text = _text_of(doc)
     taken_until = -1
     for i, token in enumerate(tokens):
         if token.idx < taken_until:
@@ -601,7 +611,8 @@ _NOT_CLAUSE_START = frozenset(
 
 def _clause_without_at(tokens: list[Token], start: int, resolver: _SpeakerResolver) -> int | None:
     """``Hove mener Sydneshaugen har bedre standard``: a content clause that drops ``at``."""
-    words = [t for t in tokens[start:] if not t.is_space]
+    # A bounded window: looking at the whole rest of the sentence for every cue was quadratic.
+    words = [t for t in tokens[start : start + CLAUSE_WINDOW_TOKENS] if not t.is_space]
     position = 0
     # Inverted order puts the subject first: "mener han Norge er favoritter".
     entity = resolver.entity_starting_at(words[0].idx) if words else None
@@ -653,7 +664,7 @@ def _ifolge_quote(doc: Doc, sentence: Span, tokens: list[Token], i: int, resolve
     span = resolver.first_speaker_in(phrase_start, min(sentence.end_char, window_end))
     if span is None:
         return None
-    text = doc.text
+    text = _text_of(doc)
     at_clause = next((t for t in tokens if t.idx > span[1] and t.lower_ == "at"), None)
     sentence_start = next((t.idx for t in tokens if not t.is_space), sentence.start_char)
     if at_clause is not None and at_clause.i + 1 < tokens[-1].i + 1:
@@ -729,9 +740,11 @@ class _SpeakerResolver:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        self.text = _text_of(doc)
         self.entities = [e for e in doc.ents if e.label_ in SPEAKER_LABELS]
         self.people = [e for e in self.entities if e.label_ == "PER"]
-        self.quoted = list(_quoted_regions(doc.text))
+        self._by_start = {e.start_char: e for e in self.entities}
+        self.quoted = list(_quoted_regions(_text_of(doc)))
         # Names inside quotes are rarely what a later "han" or "utenriksministeren" refers to.
         self.narrative_people = [p for p in self.people if not self._in_quote(p.start_char)]
 
@@ -741,7 +754,7 @@ class _SpeakerResolver:
     # finding a speaker span -------------------------------------------------
 
     def entity_starting_at(self, offset: int) -> Span | None:
-        return next((e for e in self.entities if e.start_char == offset), None)
+        return self._by_start.get(offset)
 
     def first_speaker_in(self, start: int, end: int) -> tuple[int, int] | None:
         """The first name (entity) between two offsets, else a pronoun or role noun there."""
@@ -765,7 +778,10 @@ class _SpeakerResolver:
     def subject_of(self, tokens: list[Token], cue_index: int) -> tuple[int, int] | None:
         """The subject of the speech verb: from the parse, else by Norwegian word order around it."""
         cue = tokens[cue_index]
-        words = [t for t in tokens if not t.is_space]
+        # Subjects sit near their verb: a bounded window keeps long sentences linear.
+        offset = max(0, cue_index - CLAUSE_WINDOW_TOKENS)
+        window = tokens[offset : cue_index + CLAUSE_WINDOW_TOKENS]
+        words = [t for t in window if not t.is_space]
         position = next((j for j, t in enumerate(words) if t.i == cue.i), 0)
         if position > 0 and words[position - 1].text == ",":
             # "Stikk i strid med …, sa USAs utenriksminister Mike Pompeo at …": the subject follows the verb.
@@ -778,7 +794,7 @@ class _SpeakerResolver:
                 if child.dep_.upper() in ("SUBJ", "NSUBJ") and child.i != cue.i and not child.is_space:
                     if child.lower_ in ("det", "som", "at", "der", "her") or child.is_punct:
                         continue
-                    between = self.doc.text[min(child.idx, cue.idx) : max(child.idx, cue.idx)]
+                    between = self.text[min(child.idx, cue.idx) : max(child.idx, cue.idx)]
                     if "\n" in between:
                         continue  # a caption or the line before, not this sentence's subject
                     return self._expand(child)
@@ -853,7 +869,7 @@ class _SpeakerResolver:
         when it precedes the attribution), skipping names inside quotes.
         """
         anchor = min(start, anchor) if anchor is not None else start
-        words = [w.strip(",.()") for w in self.doc.text[start:end].split()]
+        words = [w.strip(",.()") for w in self.text[start:end].split()]
         words = [w for w in words if w]
         if not words:
             return None, None
@@ -868,7 +884,7 @@ class _SpeakerResolver:
             return self._person_before(anchor)
         if lowered[-1] in PLURAL_PRONOUNS:
             return None, None
-        sentence_initial = start == 0 or self.doc.text[max(0, start - 2) : start].strip() in ("", ".", "\n", "-", "–")
+        sentence_initial = start == 0 or self.text[max(0, start - 2) : start].strip() in ("", ".", "\n", "-", "–")
         trailing = [w for w in _last_capitalised_run(words) if not _is_role_compound(w)]
         if sentence_initial and trailing and trailing[0] == words[0] and _looks_like_common_noun(lowered[0]):
             trailing = trailing[1:]  # "Kringkastingssjef Hans-Tore Bjerkaas": the first word is the role
@@ -921,7 +937,7 @@ class _SpeakerResolver:
             if not fuller:
                 # The entity recogniser may have missed the full name: look for it in the text.
                 pattern = rf"\b{re.escape(name)}((?:\s+[A-ZÆØÅ][\w-]+){{1,2}})\b"
-                fuller = {name + m.group(1) for m in re.finditer(pattern, self.doc.text)}
+                fuller = {name + m.group(1) for m in re.finditer(pattern, self.text)}
                 fuller = {f for f in fuller if not any(_looks_like_common_noun(w.lower()) for w in f.split()[1:])}
             if len(fuller) == 1:
                 best = fuller.pop()
@@ -930,7 +946,7 @@ class _SpeakerResolver:
     def role_holder(self, role_word: str, offset: int) -> tuple[str | None, str | None]:
         """The person (or organisation) the article last named with this role before ``offset``."""
         base = _role_base(role_word)
-        text = self.doc.text
+        text = self.text
         if role_word in ORGANISATION_ROLE_NOUNS:
             stem = role_word[:-2] if role_word.endswith(("et", "en")) else role_word
             orgs = [e for e in self.entities if e.label_ != "PER" and e.end_char <= offset and stem in e.text.lower()]
