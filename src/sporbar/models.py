@@ -327,6 +327,19 @@ class Quote:
     cue_start: int | None = None
     cue_end: int | None = None
     addressee: str | None = None
+    date: str | None = None  # when it was said, if the text says ("sa presidenten onsdag"); else the article's date
+
+
+@dataclass(frozen=True, slots=True)
+class TimeFact:
+    """A time expression and the date it resolves to against the article's date (ISO at ``precision``)."""
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    precision: str | None
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +390,7 @@ class Analysis:
     quotes: tuple[Quote, ...] = ()
     roles: tuple[Role, ...] = ()
     numbers: tuple[NumberFact, ...] = ()
+    times: tuple[TimeFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

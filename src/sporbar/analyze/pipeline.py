@@ -16,14 +16,16 @@ from sporbar.analyze.cleanup import BOUNDARIES, CLEANUP
 from sporbar.analyze.extractors import numbers as number_extractor
 from sporbar.analyze.extractors import quotes as quote_extractor
 from sporbar.analyze.extractors import roles as role_extractor
+from sporbar.analyze.extractors import times as time_extractor
 from sporbar.lang.nb.titles import PARTIES
-from sporbar.models import Analysis, Article, Mention, NumberFact, Role
+from sporbar.models import Analysis, Article, Mention, NumberFact, Quote, Role, TimeFact
 
 # Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
 EXTRACTORS = (
     (role_extractor.EXTRACTOR, role_extractor.EXTRACTOR_VERSION),
     (quote_extractor.EXTRACTOR, quote_extractor.EXTRACTOR_VERSION),
     (number_extractor.EXTRACTOR, number_extractor.EXTRACTOR_VERSION),
+    (time_extractor.EXTRACTOR, time_extractor.EXTRACTOR_VERSION),
 )
 INTEGRATION_VERSION = "1"
 # Titles of the Norwegian cabinet: with a Norwegian party in brackets the article makes the country clear.
@@ -52,7 +54,7 @@ def with_extractors(nlp: Language) -> Language:
     if CLEANUP not in nlp.pipe_names and "ner" in nlp.pipe_names:
         nlp.add_pipe(CLEANUP, after="ner")
     for name, _ in EXTRACTORS:
-        if name not in nlp.pipe_names:
+        if name not in nlp.pipe_names and name != time_extractor.EXTRACTOR:  # times need the article date: see below
             nlp.add_pipe(name, last=True)
     return nlp
 
@@ -60,6 +62,10 @@ def with_extractors(nlp: Language) -> Language:
 def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool = True) -> Analysis:
     """Turn a parsed Doc of ``article.text`` into an ``Analysis``."""
     sentences = tuple(span for span in (_trimmed(s) for s in doc.sents) if span is not None)
+    times = [
+        TimeFact(t.start, t.end, t.text, t.value, t.precision, t.kind)
+        for t in time_extractor.extract_times(doc.text, article.date)
+    ]
     starts = [start for start, _ in sentences]
     mentions = []
     for ent in doc.ents:
@@ -72,7 +78,8 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         sentences=sentences,
         mentions=tuple(mentions),
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
-        quotes=tuple(doc._.quotes or ()) if doc.has_extension("quotes") else (),
+        quotes=tuple(_dated_quotes(doc._.quotes or (), times, doc.text)) if doc.has_extension("quotes") else (),
+        times=tuple(times),
         roles=tuple(_roles(doc)) if doc.has_extension("roles") else (),
         numbers=tuple(
             NumberFact(n.start, n.end, n.text, n.value, n.unit, n.about, n.qualifier, n.kind) for n in doc._.numbers or ()
@@ -80,6 +87,19 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         if doc.has_extension("numbers")
         else (),
     )
+
+
+def _dated_quotes(quotes: Iterable[Quote], times: list[TimeFact], text: str) -> Iterator[Quote]:
+    """A quote was said when its attribution says ("sa presidenten onsdag"), else on the article's date."""
+    for quote in quotes:
+        when = None
+        if quote.cue_start is not None:
+            clause_end = min((i for i in (text.find(".", quote.cue_start), text.find("\n", quote.cue_start)) if i != -1), default=len(text))
+            clause_start = min(quote.cue_start, quote.speaker_start if quote.speaker_start is not None else quote.cue_start)
+            said = [t for t in times if clause_start <= t.start and t.end <= clause_end and t.value and t.kind in ("weekday", "relative", "date")]
+            if said and said[0].precision == "day":
+                when = said[0].value
+        yield replace(quote, date=when) if when else quote
 
 
 def _roles(doc: Doc) -> list[Role]:

@@ -227,6 +227,29 @@ def _record_hash(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN record_hash TEXT")
 
 
+@migration(6, "time expressions")
+def _times(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE times (
+            id INTEGER PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value TEXT,
+            precision TEXT,
+            kind TEXT NOT NULL,
+            extractor TEXT NOT NULL,
+            UNIQUE (article_id, start, "end"),
+            CHECK (start >= 0 AND "end" > start)
+        );
+        CREATE INDEX times_value ON times (value);
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

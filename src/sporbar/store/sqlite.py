@@ -178,7 +178,7 @@ class SQLiteStore:
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
             # Facts derived from the old text would point at the wrong characters now.
-            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers"):
+            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times"):
                 self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
 
     @staticmethod
@@ -316,7 +316,7 @@ class SQLiteStore:
                 current = self.conn.execute("SELECT text_hash FROM articles WHERE id = ?", (analysis.article_id,)).fetchone()
                 if current is None or current[0] != analysis.text_hash:
                     continue  # the article changed while it was being analysed: it will be analysed again
-                for table in ("sentences", "mentions", "quotes", "roles", "numbers"):
+                for table in ("sentences", "mentions", "quotes", "roles", "numbers", "times"):
                     self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (analysis.article_id,))
                 date, date_start, date_end = self.conn.execute(
                     "SELECT date, date_start, date_end FROM articles WHERE id = ?", (analysis.article_id,)
@@ -331,6 +331,11 @@ class SQLiteStore:
                         )
                         for r in analysis.roles
                     ],
+                )
+                self.conn.executemany(
+                    'INSERT OR IGNORE INTO times (article_id, start, "end", text, value, precision, kind, extractor)'
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    [(analysis.article_id, t.start, t.end, t.text, t.value, t.precision, t.kind, analysis.model) for t in analysis.times],
                 )
                 self.conn.executemany(
                     'INSERT OR IGNORE INTO numbers (article_id, start, "end", text, value, unit, about, qualifier, kind,'
@@ -348,7 +353,7 @@ class SQLiteStore:
                         (
                             analysis.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_label,
                             q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
-                            q.addressee, date, analysis.model,
+                            q.addressee, q.date or date, analysis.model,
                         )
                         for q in analysis.quotes
                     ],
@@ -504,6 +509,14 @@ class SQLiteStore:
             params.append(limit)
         names = ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor"]
         return [dict(zip(names, row, strict=True)) for row in self.conn.execute(sql, params)]
+
+    def times(self, *, article_id: str) -> list[dict[str, Any]]:
+        """Return an article's time expressions with their resolved dates."""
+        rows = self.conn.execute(
+            'SELECT start, "end", text, value, precision, kind FROM times WHERE article_id = ? ORDER BY start', (article_id,)
+        ).fetchall()
+        names = ["start", "end", "text", "value", "precision", "kind"]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     def sentence_span(self, article_id: str, start: int, end: int) -> tuple[int, int] | None:
         """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""
