@@ -257,6 +257,33 @@ class KnowledgeBase:
             about=about, since=_start_of(since), until=_end_of(until), kind=kind, article_id=article_id, limit=limit
         )
 
+    def stories(self, *, since: DateLike = None, until: DateLike = None, min_size: int = 1) -> list[dict[str, Any]]:
+        """Return story threads (largest first) whose dates overlap a range."""
+        return self.store.stories(since=_start_of(since), until=_end_of(until), min_size=min_size)
+
+    def story(self, story_id: int) -> dict[str, Any]:
+        """Return one story: its articles in date order, key people, their quotes and the numbers over time."""
+        rows = [s for s in self.store.stories() if s["story_id"] == story_id]
+        if not rows:
+            raise SporbarError(f"no story with id {story_id}")
+        story = dict(rows[0])
+        articles = self.store.story_articles(story_id)
+        story["articles_in_order"] = articles
+        people: dict[str, int] = {}
+        quotes: list[dict[str, Any]] = []
+        numbers: list[dict[str, Any]] = []
+        for item in articles:
+            for mention in self.store.mentions_of(item["article_id"]):
+                if mention.label == "PER":
+                    people[mention.text] = people.get(mention.text, 0) + 1
+            quotes.extend(self.store.quotes(article_id=item["article_id"]))
+            numbers.extend(n for n in self.store.numbers(article_id=item["article_id"]) if n["kind"] in ("count", "percent", "money"))
+        speakers = {q["speaker"] for q in quotes if q["speaker"]}
+        story["key_people"] = sorted(people, key=lambda p: (-people[p] - (5 if p in speakers else 0), p))[:10]
+        story["quotes"] = quotes
+        story["numbers"] = numbers
+        return story
+
     def evaluate_quotes(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
         """Score the stored quotes against a gold file (see ``sporbar.analyze.evaluate_quotes``)."""
         from sporbar.analyze.evaluate_quotes import load_gold, score_quotes

@@ -183,6 +183,9 @@ def ingest_paths(
             report.analysed = analyse_pending(
                 store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress
             )
+            from sporbar.resolve import assign_stories
+
+            assign_stories(store)
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report)
     finally:

@@ -153,6 +153,153 @@ SENTENCES = [
     ),
 ]
 
+# Royal and clerical titles before a single name, a role in brackets, described roles with a comma before the
+# name, "som"/"til" predicates, coordinated names and two roles before one name (ROLES.md).
+PATTERN_SENTENCES = [
+    (
+        "Blant gjestene var kong Harald og dronning Sonja.",
+        {("Harald", "konge", None, None, "kong Harald"), ("Sonja", "dronning", None, None, "dronning Sonja")},
+    ),
+    ("Prins Albert av Monaco åpnet utstillingen.", {("Albert", "prins", "Monaco", None, "Prins Albert")}),
+    (
+        "Det bekrefter fader Federico Lombardi overfor Reuters.",
+        {("Federico Lombardi", "fader", None, None, "fader Federico Lombardi")},
+    ),
+    ("Nå snakker mullah Krekar ut.", {("Krekar", "mullah", None, None, "mullah Krekar")}),
+    (
+        "Skipper Thomas Nilsson var fornøyd med seieren.",
+        {("Thomas Nilsson", "skipper", None, None, "Skipper Thomas Nilsson")},
+    ),
+    (
+        "Mannskapet besto av Geir Dahl Andersen (taktiker) og Kristoffer Spone (rormann).",
+        {
+            ("Geir Dahl Andersen", "taktiker", None, None, "Geir Dahl Andersen (taktiker)"),
+            ("Kristoffer Spone", "rormann", None, None, "Kristoffer Spone (rormann)"),
+        },
+    ),
+    (
+        "Finlands kvinnelige president, Tarja Halonen, var også til stede.",
+        {("Tarja Halonen", "president", "Finland", None, "Finlands kvinnelige president, Tarja Halonen")},
+    ),
+    (
+        "VIFs andre talsmann, Christian Kjellsen, er enig.",
+        {("Christian Kjellsen", "talsmann", "VIF", None, "VIFs andre talsmann, Christian Kjellsen")},
+    ),
+    ("Den spanske dronning Sofia kom alene.", {("Sofia", "dronning", "Spania", None, "Den spanske dronning Sofia")}),
+    (
+        "Også svenskekongen, Carl Gustaf, var invitert.",
+        {("Carl Gustaf", "konge", "Sverige", None, "svenskekongen, Carl Gustaf")},
+    ),
+    (
+        "Trond Fredriksen, banens dominerende spiller, scoret to mål.",
+        {("Trond Fredriksen", "spiller", None, None, "Trond Fredriksen, banens dominerende spiller")},
+    ),
+    (
+        "Sist gang gjestet António Guterres Norge som Portugals statsminister.",
+        {
+            (
+                "António Guterres",
+                "statsminister",
+                "Portugal",
+                None,
+                "António Guterres Norge som Portugals statsminister",
+            )
+        },
+    ),
+    (
+        "Thorbjørn Jagland overtok som leder av Den Norske Nobelkomiteen i 2009.",
+        {
+            (
+                "Thorbjørn Jagland",
+                "leder",
+                "Den Norske Nobelkomiteen",
+                None,
+                "Thorbjørn Jagland overtok som leder av Den Norske Nobelkomiteen",
+            )
+        },
+    ),
+    (
+        "Barbara Hendricks har arbeidet som goodwill-ambassadør i mange år.",
+        {
+            (
+                "Barbara Hendricks",
+                "goodwill-ambassadør",
+                None,
+                None,
+                "Barbara Hendricks har arbeidet som goodwill-ambassadør",
+            )
+        },
+    ),
+    (
+        "Knut Arild Hareide ble valgt til partileder i 2011.",
+        {("Knut Arild Hareide", "partileder", None, None, "Knut Arild Hareide ble valgt til partileder")},
+    ),
+    (
+        "På første rad satt prinsessene Ragnhild og Astrid.",
+        {
+            ("Ragnhild", "prinsesse", None, None, "prinsessene Ragnhild"),
+            ("Astrid", "prinsesse", None, None, "prinsessene Ragnhild og Astrid"),
+        },
+    ),
+    (
+        "Festivalen har hatt musikanter som Paul McCartney og Anastacia.",
+        {
+            ("Paul McCartney", "musikant", None, None, "musikanter som Paul McCartney"),
+            ("Anastacia", "musikant", None, None, "musikanter som Paul McCartney og Anastacia"),
+        },
+    ),
+    (
+        "Sentrale Ap-politikere som Trond Giske og Jonas Gahr Støre har vært skeptiske.",
+        {
+            ("Trond Giske", "politiker", "Ap", None, "Ap-politikere som Trond Giske"),
+            ("Jonas Gahr Støre", "politiker", "Ap", None, "Ap-politikere som Trond Giske og Jonas Gahr Støre"),
+        },
+    ),
+    (
+        "Han ble intervjuet av pastor og bibellærer Bjørn Olav Hansen.",
+        {
+            ("Bjørn Olav Hansen", "pastor", None, None, "pastor og bibellærer Bjørn Olav Hansen"),
+            ("Bjørn Olav Hansen", "bibellærer", None, None, "bibellærer Bjørn Olav Hansen"),
+        },
+    ),
+    (
+        "Eks-skøyteløper Geir Karlstad var blant gjestene.",
+        {("Geir Karlstad", "skøyteløper", None, None, "Eks-skøyteløper Geir Karlstad")},
+    ),
+]
+
+# A definite role noun or "han er en …" that gives the only person just named a new role:
+# (text, the words as written, person, role)
+NEW_ROLE_REFERENCES = [
+    (
+        "Konferansier Liam Neeson ønsket velkommen. - Dette er en stor dag, sa skuespilleren.",
+        "skuespilleren",
+        "Liam Neeson",
+        "skuespiller",
+    ),
+    (
+        "Paolo Gabriele ble dømt til 18 måneders fengsel. Eksbutleren ble arrestert i mai.",
+        "Eksbutleren",
+        "Paolo Gabriele",
+        "butler",
+    ),
+    (
+        "Ole Torbjørn Farstad står bak festivalen. Selv er han en habil bassist.",
+        "han en habil bassist",
+        "Ole Torbjørn Farstad",
+        "bassist",
+    ),
+]
+
+# Role nouns that are not linked: someone the named person acts on, and a shortening of a role already stated.
+NOT_NEW_ROLE_SENTENCES = [
+    ("Kris Stadsgaard hadde hendene rundt den storvokste AaFK-spissen.", set()),
+    (
+        "Det har vært et trendy navn, fastslår navneforsker Ivar Utne. - Leah har bra klang, sier forskeren.",
+        {("Ivar Utne", "navneforsker")},
+    ),
+]
+
 # Kinship, nationality and descriptions are not roles.
 NOT_ROLE_SENTENCES = [
     "Hun flyktet fra Kabul sammen med datteren hennes Firooza i 2015.",
@@ -177,6 +324,9 @@ BASE_FORMS = [
     ("gjerningsmannen", None),
     ("amerikaner", None),
     ("semester", None),
+    ("eksbutleren", "butler"),
+    ("skipperen", "skipper"),
+    ("maktpolitikeren", None),
 ]
 
 
@@ -258,6 +408,29 @@ def test_roles_sentences(nlp: Language, text: str, expected: set[tuple[str, str,
     roles = extract_roles(doc)
     assert stated(roles) == expected
     assert_offsets(doc, roles)
+
+
+@pytest.mark.parametrize(("text", "expected"), PATTERN_SENTENCES)
+def test_roles_patterns(nlp: Language, text: str, expected: set[tuple[str, str, str | None, str | None, str]]) -> None:
+    doc = nlp(text)
+    roles = extract_roles(doc)
+    assert stated(roles) == expected
+    assert_offsets(doc, roles)
+
+
+@pytest.mark.parametrize(("text", "words", "person", "role"), NEW_ROLE_REFERENCES)
+def test_roles_new_role_refers_back(nlp: Language, text: str, words: str, person: str, role: str) -> None:
+    doc = nlp(text)
+    references = [r for r in extract_roles(doc) if r.refers_back]
+    assert [(r.person, r.role, r.text) for r in references] == [(person, role, words)]
+    (reference,) = references
+    assert doc.text[reference.start : reference.end] == words
+    assert doc.text[reference.person_start : reference.person_end] == person
+
+
+@pytest.mark.parametrize(("text", "expected"), NOT_NEW_ROLE_SENTENCES)
+def test_roles_role_nouns_not_linked(nlp: Language, text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(r.person, r.role) for r in extract_roles(nlp(text))} == expected
 
 
 @pytest.mark.parametrize("text", NOT_ROLE_SENTENCES)

@@ -95,7 +95,7 @@ def test_cli_reindex_rebuilds_from_store(tmp_path: Path, seeds_dir: Path) -> Non
 
 COMMANDS = [
     "analyze", "entities", "eval", "export", "ingest", "numbers", "quotes", "reindex", "report", "roles", "search",
-    "show", "stats", "who",
+    "show", "stats", "stories", "story", "who",
 ]
 
 

@@ -528,6 +528,58 @@ def numbers(
     out.print(table)
 
 
+@app.command()
+def stories(
+    db: DbOption = Path(DEFAULT_DB),
+    since: Annotated[Optional[str], typer.Option("--from", help="Earliest date.")] = None,
+    until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
+    min_size: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with at least this many articles.")] = 2,
+    json_output: JsonOption = False,
+) -> None:
+    """Story threads: articles that tell the same story, across years.
+
+    Example: sporbar stories --from 2017
+    """
+    with _open(db) as kb:
+        rows = kb.stories(since=since, until=until, min_size=min_size)
+    if json_output:
+        _print_json(rows)
+        return
+    table = Table()
+    for column in ("story", "articles", "from", "to", "title"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(str(row["story_id"]), str(row["articles"]), row["first_date"], row["last_date"], escape(row["title"]))
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[int, typer.Argument(metavar="ID", help="The story's id (see `sporbar stories`).")],
+    db: DbOption = Path(DEFAULT_DB),
+    json_output: JsonOption = False,
+) -> None:
+    """One story: its articles in order, key people, their quotes and the numbers over time.
+
+    Example: sporbar story 12
+    """
+    with _open(db) as kb:
+        item = kb.story(story_id)
+    if json_output:
+        _print_json(item)
+        return
+    out.print(Text(f"story {item['story_id']}: {item['title']}", style="bold"))
+    out.print(f"{item['articles']} articles, {item['first_date']} … {item['last_date']}")
+    for article in item["articles_in_order"]:
+        out.print(Text(f"  {article['date']}  ", style="cyan") + Text(f"{article['article_id']}  {article['title'] or ''}"))
+    if item["key_people"]:
+        out.print(Text("key people: ", style="bold") + Text(", ".join(item["key_people"])))
+    for quote in item["quotes"][:20]:
+        out.print(Text(f"  {quote['date']}  {quote['speaker'] or '(unknown)'}: ", style="bold") + Text(f"«{quote['text'][:120]}»"))
+    for number in item["numbers"][:20]:
+        out.print(Text(f"  {number['date']}  ", style="cyan") + Text(f"{number['text']} {number['about'] or ''}"))
+
+
 eval_app = typer.Typer(help="Evaluate the language model.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

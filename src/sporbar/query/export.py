@@ -57,12 +57,20 @@ def _number_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
     return iter(store.numbers())
 
 
+STORY_FIELDS = ("story_id", "article_id", "title", "similarity")
+
+
+def _story_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+    return store.story_export_rows()
+
+
 EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[dict[str, Any]]]]] = {
     "articles": (ARTICLE_FIELDS, _article_rows),
     "entities": (ENTITY_FIELDS, _entity_rows),
     "quotes": (QUOTE_FIELDS, _quote_rows),
     "roles": (ROLE_FIELDS, _role_rows),
     "numbers": (NUMBER_FIELDS, _number_rows),
+    "stories": (STORY_FIELDS, _story_rows),
 }
 
 
@@ -115,8 +123,8 @@ def _write_parquet(rows: Iterator[dict[str, Any]], fields: tuple[str, ...], path
     batch: list[dict[str, Any]] = []
     writer: pq.ParquetWriter | None = None
     count = 0
-    integer_fields = {"start", "end", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "person_start", "person_end"}
-    float_fields = {"value"}
+    integer_fields = {"story_id", "start", "end", "sentence", "speaker_start", "speaker_end", "cue_start", "cue_end", "person_start", "person_end"}
+    float_fields = {"value", "similarity"}
     schema = pa.schema(
         [
             (name, pa.int64() if name in integer_fields else pa.float64() if name in float_fields else pa.string())

@@ -250,6 +250,37 @@ def _times(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(7, "story threads")
+def _stories(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            first_date TEXT NOT NULL,
+            last_date TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            profile TEXT NOT NULL
+        );
+        CREATE TABLE story_articles (
+            article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+            similarity REAL NOT NULL
+        );
+        CREATE INDEX story_articles_story ON story_articles (story_id);
+        CREATE TABLE story_terms (
+            term TEXT PRIMARY KEY,
+            df INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE store_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

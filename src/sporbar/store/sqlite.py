@@ -178,7 +178,7 @@ class SQLiteStore:
             self.conn.execute("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self.conn.execute("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
             # Facts derived from the old text would point at the wrong characters now.
-            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times"):
+            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
                 self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
 
     @staticmethod
@@ -517,6 +517,89 @@ class SQLiteStore:
         ).fetchall()
         names = ["start", "end", "text", "value", "precision", "kind"]
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    # -- stories ------------------------------------------------------------------
+
+    def articles_without_story(self) -> list[str]:
+        """Ids of analysed articles not yet in a story, oldest first (stories grow in date order)."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT a.id FROM articles a JOIN analyses n ON n.article_id = a.id"
+                " LEFT JOIN story_articles s ON s.article_id = a.id WHERE s.article_id IS NULL ORDER BY a.date_start, a.id"
+            )
+        ]
+
+    def story_state(self) -> tuple[list[tuple[int, str, str, str, int]], dict[str, int], int]:
+        """Return stored story rows ``(id, profile_json, first, last, size)``, document frequencies and the document count."""
+        stories = [
+            (int(i), p, f, last, int(n))
+            for i, p, f, last, n in self.conn.execute("SELECT id, profile, first_date, last_date, size FROM stories")
+        ]
+        df = {t: int(n) for t, n in self.conn.execute("SELECT term, df FROM story_terms")}
+        row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'story_documents'").fetchone()
+        return stories, df, int(row[0]) if row else 0
+
+    def save_story_state(
+        self,
+        stories: Sequence[tuple[int, str, str, str, int, str]],
+        assignments: Sequence[tuple[str, int, float]],
+        df_changes: dict[str, int],
+        documents: int,
+    ) -> None:
+        """Write changed stories ``(id, title, first, last, size, profile)``, assignments and frequencies in one transaction."""
+        with self.atomic():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO stories (id, title, first_date, last_date, size, profile) VALUES (?,?,?,?,?,?)",
+                stories,
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO story_articles (article_id, story_id, similarity) VALUES (?,?,?)", assignments
+            )
+            self.conn.executemany(
+                "INSERT INTO story_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+                list(df_changes.items()),
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO store_meta (key, value) VALUES ('story_documents', ?)", (str(documents),)
+            )
+
+    def stories(self, *, since: dt.date | None = None, until: dt.date | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+        """Return stories (newest activity first) that overlap a date range."""
+        clauses = ["size >= ?"]
+        params: list[Any] = [min_size]
+        if since is not None:
+            clauses.append("last_date >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("first_date <= ?")
+            params.append(until.isoformat())
+        rows = self.conn.execute(
+            f"SELECT id, title, first_date, last_date, size FROM stories WHERE {' AND '.join(clauses)}"
+            " ORDER BY size DESC, last_date DESC, id",
+            params,
+        ).fetchall()
+        return [{"story_id": i, "title": t, "first_date": f, "last_date": last, "articles": n} for i, t, f, last, n in rows]
+
+    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.date, a.title, s.similarity FROM story_articles s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? ORDER BY a.date_start, a.id",
+            (story_id,),
+        ).fetchall()
+        return [{"article_id": i, "date": d, "title": t, "similarity": round(sim, 4)} for i, d, t, sim in rows]
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self.conn.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def story_export_rows(self) -> Iterator[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT s.story_id, s.article_id, t.title, s.similarity FROM story_articles s JOIN stories t ON t.id = s.story_id"
+            " JOIN articles a ON a.id = s.article_id ORDER BY s.story_id, a.date_start, a.id"
+        )
+        for story_id, article_id, title, similarity in cursor:
+            yield {"story_id": story_id, "article_id": article_id, "title": title, "similarity": round(similarity, 4)}
 
     def sentence_span(self, article_id: str, start: int, end: int) -> tuple[int, int] | None:
         """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""

@@ -80,6 +80,7 @@ _AFTER_QUOTE_CUE = re.compile(rf"^\s*,?\s*(?P<cue>{_CUE_WORD})\s+(?P<rest>(?:[^.
 _BEFORE_QUOTE_CUE = re.compile(rf"(?P<cue>\b(?:{_CUE_WORD}))\b(?P<rest>[^.!?:]*?)(?:\s+at)?\s*:?\s*$", re.IGNORECASE)
 _IFOLGE = re.compile(r"\b[Ii] ?følge\s+")
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_PLACE_PARTICLE = re.compile(r"\s(?:av|fra|i|til)\s")  # "Albert av Monaco" is Albert, not a longer name
 _NAME_WORD = re.compile(r"^[A-ZÆØÅÉ][\w'-]*$")
 _FIRST_PERSON = re.compile(r"\b(?:jeg|vi|meg|oss|min|mitt|mine|vår|vårt|våre|du|deg|dere|din|ditt|dine)\b", re.IGNORECASE)
 
@@ -933,7 +934,10 @@ class _SpeakerResolver:
                 best = person.text
         if best == name and len(name.split()) == 1:
             # "Hannah" → "Hannah Jones", when the article names one such person.
-            fuller = {p.text for p in self.people if len(p.text.split()) > 1 and p.text.split()[0] == name}
+            fuller = {
+                p.text for p in self.people
+                if len(p.text.split()) > 1 and p.text.split()[0] == name and not _PLACE_PARTICLE.search(p.text)
+            }
             if not fuller:
                 # The entity recogniser may have missed the full name: look for it in the text.
                 pattern = rf"\b{re.escape(name)}((?:\s+[A-ZÆØÅ][\w-]+){{1,2}})\b"

@@ -52,6 +52,7 @@ guess the country.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -60,19 +61,33 @@ from spacy.tokens import Doc, Span, Token
 from sporbar.lang.nb.titles import (
     COPULA_ADVERBS,
     COPULAS,
+    COUNTRY_ADJECTIVES,
+    DESCRIBING_WORDS,
+    DROPPED_PREFIXES,
+    GENERIC_ROLE_NOUNS,
+    INDEFINITE_ARTICLES,
+    NATIONALITY_PREFIXES,
     NOT_ROLES,
     ORG_PREPOSITIONS,
+    ORG_SPELLINGS,
     PARTIES,
     PARTY_MEMBER_ROLE,
+    POSSESSIVES,
+    PREDICATE_VERBS_TIL,
+    ROLE_DETERMINERS,
     ROLE_MODIFIERS,
     ROLE_SUFFIXES,
     ROLE_TITLES,
+    ROYAL_TITLES,
+    STATE_OFFICES,
+    SUBJECT_PRONOUNS,
+    TITLE_ALIASES,
     TOPIC_HEADS,
     VERB_HOMOGRAPHS,
 )
 
 EXTRACTOR = "sporbar_roles"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 # Labels after a name that can be the organisation of the role before it
 # ("Andreas Jølstad i ABCenter Fritid"); places are not ("Brende i Brussel").
@@ -84,6 +99,9 @@ _NAME_WORD = re.compile(r"^[A-ZÆØÅÉÄÖÜ][\w'’.]*(?:-[A-ZÆØÅÉÄÖÜa-
 _NAME_PARTICLES = frozenset({"af", "al", "bin", "da", "de", "der", "di", "du", "ibn", "la", "le", "van", "von"})
 _PARTY_BRACKET = re.compile(r"[ \t]*\(\s*([^()\n]{1,40}?)\s*\)")
 _GENITIVE_ENDINGS = ("'s", "’s", "s")
+_MAX_DESCRIBING_WORDS = 3
+# Sentences before a role noun in which the person it refers back to must be the only one named.
+_SALIENCE_SENTENCES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +133,7 @@ class _RoleWord:
     base: str
     definite: bool
     prefix: str | None  # "LO" in "LO-leder"
+    org: str | None = None  # the org the word itself names: "LO" in "LO-leder", "Sverige" in "svenskekongen"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +147,9 @@ def extract_roles(doc: Doc) -> list[Role]:
     """Return every role the article states for a named person, in text order."""
     finder = _RoleFinder(doc)
     stated = finder.stated()
-    return sorted(stated + finder.references(stated), key=lambda r: (r.start, r.end, r.person_start))
+    references = finder.references(stated)
+    references += finder.new_role_references(stated + references)
+    return sorted(stated + references, key=lambda r: (r.start, r.end, r.person_start))
 
 
 # -- base forms ---------------------------------------------------------------------------
@@ -163,7 +184,22 @@ def role_base(word: str) -> tuple[str, bool] | None:
     for candidate in candidates:
         if len(candidate) >= 3 and is_role_noun(candidate):
             return candidate, True
+    for prefix in DROPPED_PREFIXES:
+        if word.startswith(prefix) and len(word) > len(prefix) + 3:
+            return role_base(word[len(prefix) :].lstrip("-"))  # "eksbutleren" → "butler"
     return None
+
+
+def plural_role_base(word: str) -> str | None:
+    """The base form of a plural role noun: ``prinsessene`` → ``prinsesse``, ``politikere`` → ``politiker``."""
+    candidates: list[str] = []
+    if word.endswith("ne"):
+        candidates += [word[:-2], word[:-3]]
+    elif word.endswith("er"):
+        candidates.append(word[:-2])
+    elif word.endswith("e"):
+        candidates.append(word[:-1])
+    return next((c for c in candidates if len(c) >= 3 and is_role_noun(c)), None)
 
 
 # -- the finder ----------------------------------------------------------------------------
@@ -177,6 +213,7 @@ class _RoleFinder:
         self.text = doc.text
         self.words: list[Token] = [t for t in doc if not t.is_space]
         self.index_at = {t.idx: j for j, t in enumerate(self.words)}
+        self.starts = [t.idx for t in self.words]
         self.entities: list[Span] = list(doc.ents)
         self.people = self._people()
         self.person_at = {p.start: p for p in self.people}
@@ -280,17 +317,44 @@ class _RoleFinder:
                 return None  # "Hans-Tore"
         elif not (word.islower() or (word[:1].isupper() and word[1:].islower())):
             return None  # "NOK", "McDonald"
+        if prefix is None and word.lower() in TITLE_ALIASES:
+            return _RoleWord(j, j, TITLE_ALIASES[word.lower()], False, None)  # "kong Harald"
         found = role_base(core.lower())
         if found is None:
-            return None
+            return self._nationality_compound(j)
         base, definite = found
         if base in VERB_HOMOGRAPHS and token.tag_ == "verb" and j > 0 and self.words[j - 1].tag_ in ("pron", "subst"):
             return None  # "Hun leder partiet"
+        if prefix is not None and (prefix.lower() in DROPPED_PREFIXES or prefix[:1].islower()):
+            # "eks-skøyteløper" → "skøyteløper"; "goodwill-ambassadør" is kept whole.
+            base = base if prefix.lower() in DROPPED_PREFIXES else f"{prefix.lower()}-{base}"
+            prefix = None
         if prefix is None and j > 0:
-            two = f"{self.words[j - 1].lower_} {base}"
-            if two in ROLE_TITLES:
-                return _RoleWord(j - 1, j, two, definite, None)
-        return _RoleWord(j, j, base, definite, prefix)
+            two = self._two_word_title(j, base)
+            if two is not None:
+                return _RoleWord(two[0], j, two[1], definite, None)
+        org = prefix if prefix and base not in TOPIC_HEADS else None
+        return _RoleWord(j, j, base, definite, prefix, org)
+
+    def _two_word_title(self, j: int, base: str) -> tuple[int, str] | None:
+        """``daglig leder``, ``lagets medisinske koordinator``, ``justis- og beredskapsminister``."""
+        previous = self.words[j - 1].lower_
+        for adjective in (previous, previous[:-1] if previous.endswith("e") else None):
+            if adjective and f"{adjective} {base}" in ROLE_TITLES:
+                return j - 1, f"{adjective} {base}"
+        before = self.words[j - 2].lower_ if j > 1 else ""
+        if previous == "og" and before.endswith("-") and before[:1].isalpha() and before.islower():
+            return j - 2, f"{before} og {base}"
+        return None
+
+    def _nationality_compound(self, j: int) -> _RoleWord | None:
+        """``svenskekongen`` → ``konge``, org ``Sverige``: the prefix is a country, not part of the title."""
+        word = self.words[j].lower_
+        for prefix, country in NATIONALITY_PREFIXES.items():
+            found = role_base(word[len(prefix) :]) if word.startswith(prefix) else None
+            if found is not None and found[0] in STATE_OFFICES:
+                return _RoleWord(j, j, found[0], found[1], None, country)
+        return None
 
     def _entity_at(self, offset: int, *, exclude_per: bool = False) -> Span | None:
         for entity in self.entities:
@@ -354,59 +418,254 @@ class _RoleFinder:
                 known = found.get(key)
                 if known is None or _informativeness(role) > _informativeness(known):
                     found[key] = role
+        for role in self._plural_statements():
+            found.setdefault((role.person_start, role.person_end, role.role), role)
         roles = list(found.values())
         roles += self._party_members({(r.person_start, r.person_end) for r in roles})
         return roles
 
-    def _statements(self, rw: _RoleWord) -> list[Role]:
-        roles: list[Role] = []
-        start_index, owner = self._left_edge(rw)
-        prefix_org = rw.prefix if rw.prefix and rw.base not in TOPIC_HEADS and rw.prefix[:1].isupper() else None
-        org = owner or prefix_org
-        after = rw.last + 1
-        # Apposition: "utenriksminister Børge Brende", "USAs president Donald Trump".
-        person = self._person_from(after)
-        if person is not None and self.words[after].idx == person.start:
-            end = person.end
-            party, end = self._party_after(person, end)
-            if org is None:
-                post = self._org_after_name(end)
-                if post is not None:
-                    org, end = post
-            roles.append(self._role(person, rw.base, org, party, self.words[start_index].idx, end))
-            return roles
-        # "konstituert kommunikasjonssjef for Utenriksdepartementet, Kristin Enstad"
-        role_org = self._role_org(after)
-        if role_org is not None:
-            name, _, following = role_org
-            if following < len(self.words) and self.words[following].text == ",":
-                person = self._person_from(following + 1)
-                if person is not None and self.words[following + 1].idx == person.start:
-                    party, end = self._party_after(person, person.end)
-                    roles.append(self._role(person, rw.base, org or name, party, self.words[start_index].idx, end))
-                    return roles
-        # Trailing apposition and "X, som er leder i Y": the name comes first.
-        person = self._person_before_role(start_index)
-        if person is not None:
-            end = self.words[rw.last].idx + len(self.words[rw.last].text)
-            if role_org is not None:
-                org = org or role_org[0]
-                end = role_org[1]
-            party, _ = self._party_after(person, person.end)
-            roles.append(self._role(person, rw.base, org, party, person.start, end))
-            roles += self._joined_role(person, party, role_org[2] if role_org is not None else rw.last + 1)
+    def _plural_statements(self) -> list[Role]:
+        """``prinsessene Ragnhild og Astrid``, ``Ap-politikere som Trond Giske og Jonas Gahr Støre``: a record per name."""
+        roles = []
+        for j, token in enumerate(self.words):
+            found = self._plural_role(j)
+            if found is None:
+                continue
+            base, org = found
+            k = j + 1
+            if k < len(self.words) and self.words[k].text == ",":
+                k += 1
+            if k < len(self.words) and self.words[k].lower_ == "som":
+                k += 1
+            elif not token.lower_.endswith("ne"):
+                continue  # an indefinite plural names examples only with "som": "musikanter som …"
+            roles += [self._role(p, base, org, None, token.idx, p.end) for p in self._coordinated_names(k)]
         return roles
 
-    def _left_edge(self, rw: _RoleWord) -> tuple[int, str | None]:
-        """Grow a role phrase left over modifiers and a genitive owner: ``Norges nye utenriksminister``."""
-        j = rw.first
-        while j > 0 and self.words[j - 1].lower_ in ROLE_MODIFIERS:
+    def _plural_role(self, j: int) -> tuple[str, str | None] | None:
+        """``prinsessene`` → (``prinsesse``, None), ``Ap-politikere`` → (``politiker``, ``Ap``)."""
+        word = self.words[j].text
+        if self.role_words[j] is not None or not word[:1].isalpha():
+            return None
+        prefix, _, core = word.rpartition("-")
+        if not core[1:].islower() or (prefix and not core[:1].islower()):
+            return None
+        base = plural_role_base(core.lower())
+        if base is None:
+            return None
+        return base, (prefix if prefix[:1].isupper() and base not in TOPIC_HEADS else None)
+
+    def _coordinated_names(self, k: int) -> list[_Person]:
+        """The names of ``Paul McCartney, a-ha og Anastacia`` from word ``k`` (one non-name item is passed over)."""
+        people: list[_Person] = []
+        passed_over = False
+        while k < len(self.words):
+            person = self._person_from(k)
+            if person is None or self.words[k].idx != person.start:
+                separator = k + 1 < len(self.words) and self.words[k + 1].text in (",", "og")
+                if people and not passed_over and separator and self.words[k].text[:1].islower():
+                    passed_over, k = True, k + 2  # "a-ha" is a band
+                    continue
+                break
+            people.append(person)
+            nxt = self._word_from(person.end)
+            if nxt is None or self.words[nxt].text not in (",", "og"):
+                break
+            k = nxt + 1
+            if k < len(self.words) and self.words[k].lower_ == "og":
+                k += 1
+        return people
+
+    def _statements(self, rw: _RoleWord) -> list[Role]:
+        start_index, owner, country = self._left_edge(rw)
+        org = owner or rw.org or (country if _is_state_office(rw.base) else None)
+        for pattern in (self._apposition, self._comma_apposition, self._bracketed, self._shared_with_next):
+            roles = pattern(rw, start_index, org)
+            if roles:
+                return roles
+        return self._trailing(rw, start_index, org) or self._predicate(rw, start_index, org)
+
+    def _apposition(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """``utenriksminister Børge Brende``, ``USAs president Donald Trump``, ``prins Albert av Monaco``."""
+        after = rw.last + 1
+        person = self._person_from(after)
+        if person is None or self.words[after].idx != person.start:
+            return []
+        if rw.base in ROYAL_TITLES:
+            person, org = self._royal_of(person, org)
+        party, end = self._party_after(person, person.end)
+        if org is None:
+            post = self._org_after_name(end)
+            if post is not None:
+                org, end = post
+        return [self._role(person, rw.base, org, party, self.words[start_index].idx, end)]
+
+    def _royal_of(self, person: _Person, org: str | None) -> tuple[_Person, str | None]:
+        """``Albert av Monaco`` (one name to the recogniser) → ``Albert``, org ``Monaco``."""
+        name, of, place = person.text.partition(" av ")
+        if of and place[:1].isupper():
+            return _Person(person.start, person.start + len(name), name), org or place
+        match = re.match(r" av ([A-ZÆØÅ][\w-]+)", self.text[person.end :])
+        return person, org or (match.group(1) if match else None)
+
+    def _comma_apposition(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """``leder i Vigrid, Thorgrim Bredesen`` and a described role: ``Finlands kvinnelige president, Tarja Halonen``."""
+        after = rw.last + 1
+        role_org = self._role_org(after)
+        comma = role_org[2] if role_org is not None else after
+        described = role_org is not None or rw.definite or start_index < rw.first or rw.org is not None
+        if not described or comma >= len(self.words) or self.words[comma].text != ",":
+            return []
+        person = self._person_from(comma + 1)
+        if person is None or self.words[comma + 1].idx != person.start:
+            return []
+        party, end = self._party_after(person, person.end)
+        org = org or (role_org[0] if role_org is not None else None)
+        return [self._role(person, rw.base, org, party, self.words[start_index].idx, end)]
+
+    def _bracketed(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """``Geir Dahl Andersen (taktiker)``: the role in brackets right after the name."""
+        first, after = rw.first, rw.last + 1
+        if first < 2 or after >= len(self.words) or (self.words[first - 1].text, self.words[after].text) != ("(", ")"):
+            return []
+        person = self._person_ending_before(first - 1)
+        if person is None:
+            return []
+        return [self._role(person, rw.base, org, None, person.start, self.words[after].idx + 1)]
+
+    def _shared_with_next(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """``pastor og bibellærer Bjørn Olav Hansen``: two roles before one name, each a record."""
+        nxt = rw.last + 2
+        if nxt >= len(self.words) or self.words[rw.last + 1].lower_ != "og":
+            return []
+        second = self.role_words[nxt]
+        if second is None or second.first != nxt:
+            return []
+        followers = [r for r in self._statements(second) if r.person_start > self.words[second.last].idx]
+        return [
+            Role(r.person, r.person_start, r.person_end, rw.base, org, r.party, self.words[start_index].idx, r.end,
+                 self.text[self.words[start_index].idx : r.end])
+            for r in followers
+        ]
+
+    def _trailing(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """Trailing apposition and ``X, som er leder i Y``: the name comes first."""
+        person = self._person_before_role(start_index)
+        if person is None:
+            return []
+        role_org = self._role_org(rw.last + 1)
+        end = self.words[rw.last].idx + len(self.words[rw.last].text)
+        if role_org is not None:
+            org = org or role_org[0]
+            end = role_org[1]
+        party, _ = self._party_after(person, person.end)
+        roles = [self._role(person, rw.base, org, party, person.start, end)]
+        return roles + self._joined_role(person, party, role_org[2] if role_org is not None else rw.last + 1)
+
+    def _predicate(self, rw: _RoleWord, start_index: int, org: str | None) -> list[Role]:
+        """``Jagland overtok som leder av Nobelkomiteen``, ``ble valgt til partileder``, ``Han er en habil bassist``."""
+        role_org = self._role_org(rw.last + 1)
+        org = org or (role_org[0] if role_org is not None else None)
+        end = role_org[1] if role_org is not None else self.words[rw.last].idx + len(self.words[rw.last].text)
+        if rw.definite or self._plural_before(start_index):
+            return []
+        j = start_index
+        if j > 0 and self._is_predicate_word(j - 1):
+            person = self._subject(j - 1)
+            if person is not None:
+                return [self._role(person, rw.base, org, None, self.words[j - 1].idx, end)]
+            return self._pronoun_role(rw, j - 1, org, end)
+        pronoun = self._pronoun_copula(j)
+        return self._pronoun_role(rw, pronoun, org, end) if pronoun is not None else []
+
+    def _is_predicate_word(self, j: int) -> bool:
+        """``som`` (not the relative ``, som``) or ``til`` after ``valgt``/``utnevnt``."""
+        word = self.words[j].lower_
+        if word == "som":
+            return not (j > 0 and self.words[j - 1].text in (",", "(")) and self.words[j].tag_ != "pron"
+        return word == "til" and j > 0 and self.words[j - 1].lower_ in PREDICATE_VERBS_TIL
+
+    def _plural_before(self, j: int) -> bool:
+        """``musikere, som Bob Dylan``: ``som`` after a plural role introduces examples, handled apart."""
+        return j > 1 and self.words[j - 1].lower_ == "som" and plural_role_base(self.words[j - 2].lower_) is not None
+
+    def _subject(self, j: int) -> _Person | None:
+        """The person a ``som``/``til`` predicate at word ``j`` is about: the first named (not after a preposition)
+        earlier in its sentence, or in a sentence that opens with ``Som``, the first named after it."""
+        sentence = self.words[j].sent
+        for person in self.people:
+            if sentence.start_char <= person.start < self.words[j].idx and not self._after_preposition(person):
+                return person
+        if self.words[j].idx == sentence.start_char:
+            return next((p for p in self.people if self.words[j].idx < p.start < sentence.end_char), None)
+        return None
+
+    def _after_preposition(self, person: _Person) -> bool:
+        k = self.index_at.get(person.start)
+        return k is not None and k > 0 and self.words[k - 1].tag_ == "prep"
+
+    def _pronoun_copula(self, j: int) -> int | None:
+        """``Han er en habil bassist`` / ``Selv er han …`` / ``Han var også en …``: the index of the pronoun."""
+        if j > 0 and self.words[j - 1].lower_ in INDEFINITE_ARTICLES:
             j -= 1
-        if j > 0 and rw.prefix is None:
+        while j > 0 and self.words[j - 1].lower_ in COPULA_ADVERBS:
+            j -= 1
+        if j < 2:
+            return None
+        one, two = self.words[j - 2].lower_, self.words[j - 1].lower_
+        if one in SUBJECT_PRONOUNS and two in COPULAS:
+            return j - 2
+        if one in COPULAS and two in SUBJECT_PRONOUNS:
+            return j - 1
+        return None
+
+    def _pronoun_role(self, rw: _RoleWord, j: int, org: str | None, end: int) -> list[Role]:
+        """A role stated for ``han``/``hun`` (at or before word ``j``): the person, when the article has just named only one."""
+        token = self.words[j]
+        if not any(w.lower_ in SUBJECT_PRONOUNS for w in token.sent if w.idx <= token.idx):
+            return []
+        person = self._salient_person(token.idx)
+        if person is None:
+            return []
+        start = self.words[j].idx
+        return [Role(person.text, person.start, person.end, rw.base, org, None, start, end, self.text[start:end], True)]
+
+    def _salient_person(self, offset: int) -> _Person | None:
+        """The only person named in the sentences just before ``offset`` (and its own sentence), else None."""
+        sentences = [s for s in self.doc.sents if s.start_char <= offset]
+        window_start = sentences[-_SALIENCE_SENTENCES].start_char if len(sentences) >= _SALIENCE_SENTENCES else 0
+        named = [p for p in self.people if window_start <= p.start < offset]
+        if not named or len({p.text.split()[-1] for p in named}) != 1:
+            return None
+        return max(named, key=lambda p: len(p.text))
+
+    def _left_edge(self, rw: _RoleWord) -> tuple[int, str | None, str | None]:
+        """Grow a role phrase left over modifiers, describing words and a genitive owner:
+        ``Norges nye utenriksminister``, ``den spanske dronning``, ``Finlands kvinnelige president``.
+        Returns the first word's index, the owner and the country an adjective names."""
+        j = rw.first
+        country = None
+        described = 0
+        while j > 0 and described < _MAX_DESCRIBING_WORDS:
+            word = self.words[j - 1]
+            if word.lower_ in ROLE_MODIFIERS:
+                j -= 1
+            elif word.lower_ in COUNTRY_ADJECTIVES or _is_describing(word):
+                country = country or COUNTRY_ADJECTIVES.get(word.lower_)
+                j -= 1
+                described += 1
+            else:
+                break
+        if j > 0:
             owner = self._owner(j - 1)
             if owner is not None:
-                return j - 1, owner
-        return j, None
+                topic = rw.prefix is not None and rw.org is None
+                return j - 1, (None if topic else owner), country
+            if _is_common_genitive(self.words[j - 1]):
+                return j - 1, None, country  # "lagets medisinske koordinator", "banens dominerende spiller"
+        if described and j > 0 and self.words[j - 1].lower_ in ROLE_DETERMINERS:
+            j -= 1
+        return j, None, country
 
     def _role_org(self, j: int) -> tuple[str, int, int] | None:
         """``i Boa`` / ``for Utenriksdepartementet`` right after a role: the organisation named."""
@@ -483,13 +742,12 @@ class _RoleFinder:
         return roles
 
     def _word_from(self, offset: int) -> int | None:
-        for j, token in enumerate(self.words):
-            if token.idx >= offset:
-                return j
-        return None
+        j = bisect_left(self.starts, offset)
+        return j if j < len(self.words) else None
 
     def _role(self, person: _Person, role: str, org: str | None, party: str | None, start: int, end: int) -> Role:
         start, end = min(start, person.start), max(end, person.end)
+        org = ORG_SPELLINGS.get(org, org) if org else org
         return Role(person.text, person.start, person.end, role, org, party, start, end, self.text[start:end])
 
     # role nouns that refer back ------------------------------------------------------
@@ -517,6 +775,75 @@ class _RoleFinder:
                      token.idx, end, self.text[token.idx : end], refers_back=True)
             )
         return found
+
+
+    def new_role_references(self, known: list[Role]) -> list[Role]:
+        """``sa skuespilleren`` after ``Konferansier Liam Neeson``: a definite role noun that gives the only person
+        the article has just named a role not stated for them before (``Eksbutleren``, ``RBK-treneren``)."""
+        found: list[Role] = []
+        for rw in self.role_words:
+            if rw is None or not rw.definite:
+                continue
+            token = self.words[rw.last]
+            if any(r.start <= token.idx < r.end for r in known + found) or self._owned(rw):
+                continue
+            start = self.words[rw.first].idx
+            person = self._salient_person(start)
+            if person is None or self._named_later_in_sentence(token, person):
+                continue
+            surname = person.text.split()[-1]
+            held = [r.role for r in known if r.person.split()[-1] == surname]
+            if any(role.endswith(rw.base) for role in held) or (held and rw.base in GENERIC_ROLE_NOUNS):
+                continue  # "forskeren" after "navneforsker Ivar Utne", "sjefen" for a trainer: a shortening
+            if any(r.role.endswith(rw.base) and r.person.split()[-1] != surname for r in known):
+                continue  # someone else in the article holds that role: the noun may be theirs
+            if self._object_of_subject(rw, person):
+                continue
+            end = token.idx + len(token.text)
+            found.append(
+                Role(person.text, person.start, person.end, rw.base, rw.org, None, start, end, self.text[start:end], True)
+            )
+        return found
+
+    def _owned(self, rw: _RoleWord) -> bool:
+        """``treneren hans``, ``Trumps advokat``: someone else's role, or an apposition to a name."""
+        nxt = self.words[rw.last + 1] if rw.last + 1 < len(self.words) else None
+        if nxt is not None and (nxt.lower_ in POSSESSIVES or nxt.idx in self.person_at):
+            return True
+        before = self.words[rw.first - 1] if rw.first > 0 else None
+        return before is not None and (before.lower_ in POSSESSIVES or self._is_person_genitive(before))
+
+    def _is_person_genitive(self, token: Token) -> bool:
+        return token.text[:1].isupper() and token.text.endswith("s") and self._entity_at(token.idx) is not None and (
+            self._entity_at(token.idx).label_ == "PER"
+        )
+
+    def _object_of_subject(self, rw: _RoleWord, person: _Person) -> bool:
+        """``Stadsgaard hadde hendene rundt den storvokste AaFK-spissen``: after a preposition, in the sentence
+        that names the person, the role noun is most often someone the person acts on."""
+        start, _, _ = self._left_edge(rw)
+        sentence = self.words[rw.last].sent
+        return start > 0 and self.words[start - 1].tag_ == "prep" and person.start >= sentence.start_char
+
+    def _named_later_in_sentence(self, token: Token, person: _Person) -> bool:
+        """Another person named after the role noun in its sentence: the noun may be theirs."""
+        sentence = token.sent
+        surname = person.text.split()[-1]
+        return any(token.idx < p.start < sentence.end_char and p.text.split()[-1] != surname for p in self.people)
+
+
+def _is_state_office(base: str) -> bool:
+    return base in STATE_OFFICES or base.endswith("minister")
+
+
+def _is_describing(word: Token) -> bool:
+    """An adjective or ordinal between an owner and the role: ``kvinnelige``, ``andre``, ``kanskje fremste``."""
+    return word.lower_ in DESCRIBING_WORDS or (word.tag_ == "adj" and word.text.islower())
+
+
+def _is_common_genitive(word: Token) -> bool:
+    """``lagets``, ``partiets``, ``banens``: a lower-case genitive noun owning the role."""
+    return word.text.islower() and word.tag_ == "subst" and word.text.endswith(("ets", "ens"))
 
 
 def _informativeness(role: Role) -> tuple[int, int, int]:
