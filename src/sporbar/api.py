@@ -284,6 +284,26 @@ class KnowledgeBase:
         story["numbers"] = numbers
         return story
 
+    def entity(self, name: str) -> dict[str, Any]:
+        """Everything about the entity best matching a name (aliases, type, roles over time, counts, first/last seen)."""
+        matches = self._entity_matches(name)
+        profile = self.store.entity_profile(matches[0][0])
+        profile["other_matches"] = [{"entity_id": e, "canonical": c, "label": lab, "mentions": n} for e, c, lab, n in matches[1:]]
+        return profile
+
+    def timeline(self, name: str) -> list[dict[str, Any]]:
+        """Dated facts about an entity, oldest first."""
+        return self.store.entity_timeline(self._entity_matches(name)[0][0])
+
+    def _entity_matches(self, name: str) -> list[tuple[str, str, str, int]]:
+        from sporbar.resolve.entities import aliases
+
+        alias = aliases().get(name.casefold())
+        matches = self.store.find_entities(alias[0] if alias else name)
+        if not matches:
+            raise SporbarError(f"no entity named {name!r}")
+        return matches
+
     def evaluate_quotes(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
         """Score the stored quotes against a gold file (see ``sporbar.analyze.evaluate_quotes``)."""
         from sporbar.analyze.evaluate_quotes import load_gold, score_quotes

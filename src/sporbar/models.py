@@ -302,6 +302,8 @@ class Mention:
     text: str
     label: str
     sentence: int | None = None
+    canonical: str | None = None
+    entity_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +329,7 @@ class Quote:
     cue_start: int | None = None
     cue_end: int | None = None
     addressee: str | None = None
+    speaker_entity_id: str | None = None
     date: str | None = None  # when it was said, if the text says ("sa presidenten onsdag"); else the article's date
 
 
@@ -353,6 +356,7 @@ class Role:
     person_start: int
     person_end: int
     role: str  # base form, lower case: "utenriksminister"
+    person_entity_id: str | None
     org: str | None
     party: str | None
     start: int

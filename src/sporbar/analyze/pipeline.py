@@ -18,6 +18,7 @@ from sporbar.analyze.extractors import quotes as quote_extractor
 from sporbar.analyze.extractors import roles as role_extractor
 from sporbar.analyze.extractors import times as time_extractor
 from sporbar.lang.nb.titles import PARTIES
+from sporbar.resolve.entities import entity_id, resolve_mentions
 from sporbar.models import Analysis, Article, Mention, NumberFact, Quote, Role, TimeFact
 
 # Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
@@ -27,7 +28,7 @@ EXTRACTORS = (
     (number_extractor.EXTRACTOR, number_extractor.EXTRACTOR_VERSION),
     (time_extractor.EXTRACTOR, time_extractor.EXTRACTOR_VERSION),
 )
-INTEGRATION_VERSION = "1"
+INTEGRATION_VERSION = "2"
 # Titles of the Norwegian cabinet: with a Norwegian party in brackets the article makes the country clear.
 _CABINET_TITLES = ("minister", "statsråd")
 CLEANUP_VERSION = "2"
@@ -67,10 +68,11 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         for t in time_extractor.extract_times(doc.text, article.date)
     ]
     starts = [start for start, _ in sentences]
-    mentions = []
-    for ent in doc.ents:
-        index = _sentence_index(starts, ent.start_char)
-        mentions.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, index))
+    raw = [Mention(ent.start_char, ent.end_char, ent.text, ent.label_, _sentence_index(starts, ent.start_char)) for ent in doc.ents]
+    mentions = [
+        replace(mention, canonical=canonical, entity_id=identifier)
+        for mention, canonical, _, identifier in resolve_mentions(raw)
+    ]
     return Analysis(
         article_id=article.id,
         text_hash=article.text_hash,
@@ -78,7 +80,7 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         sentences=sentences,
         mentions=tuple(mentions),
         doc=doc.to_bytes(exclude=["user_data"]) if keep_doc else None,
-        quotes=tuple(_dated_quotes(doc._.quotes or (), times, doc.text)) if doc.has_extension("quotes") else (),
+        quotes=tuple(_with_speaker_ids(_dated_quotes(doc._.quotes or (), times, doc.text))) if doc.has_extension("quotes") else (),
         times=tuple(times),
         roles=tuple(_roles(doc)) if doc.has_extension("roles") else (),
         numbers=tuple(
@@ -87,6 +89,15 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         if doc.has_extension("numbers")
         else (),
     )
+
+
+def _with_speaker_ids(quotes: Iterable[Quote]) -> Iterator[Quote]:
+    for quote in quotes:
+        if quote.speaker:
+            kind = "PER" if quote.speaker_label == "PER" else "ORG"
+            yield replace(quote, speaker_entity_id=entity_id(quote.speaker, kind))
+        else:
+            yield quote
 
 
 def _dated_quotes(quotes: Iterable[Quote], times: list[TimeFact], text: str) -> Iterator[Quote]:
@@ -115,7 +126,8 @@ def _roles(doc: Doc) -> list[Role]:
             org = "Norge"
         found.append(
             Role(
-                person=resolver.fullest_name(role.person),
+                person=(person := resolver.fullest_name(role.person)),
+                person_entity_id=entity_id(person, "PER"),
                 person_start=role.person_start,
                 person_end=role.person_end,
                 role=role.role,

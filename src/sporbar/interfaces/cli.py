@@ -580,6 +580,50 @@ def story(
         out.print(Text(f"  {number['date']}  ", style="cyan") + Text(f"{number['text']} {number['about'] or ''}"))
 
 
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="A name or alias: Brende, Pompeo, USAs, ISIS …")],
+    db: DbOption = Path(DEFAULT_DB),
+    json_output: JsonOption = False,
+) -> None:
+    """One person or organisation: aliases, type, roles over time, articles and quotes, first and last seen.
+
+    Example: sporbar entity Brende
+    """
+    with _open(db) as kb:
+        profile = kb.entity(name)
+    if json_output:
+        _print_json(profile)
+        return
+    out.print(Text(f"{profile['canonical']}", style="bold") + Text(f"  {profile['label']}  {profile['entity_id']}", style="dim"))
+    out.print(f"also written: {', '.join(profile['aliases'])}")
+    out.print(f"{profile['articles']} articles, {profile['quotes']} quotes, seen {profile['first_seen']} … {profile['last_seen']}")
+    for role in profile["roles"]:
+        extra = ", ".join(x for x in (role["org"], role["party"]) if x)
+        out.print(f"  {role['role']}{' (' + extra + ')' if extra else ''}: {role['first']} … {role['last']}")
+    for other in profile["other_matches"]:
+        out.print(Text(f"  also matching: {other['canonical']} ({other['label']}, {other['mentions']} mentions)", style="dim"))
+
+
+@app.command()
+def timeline(
+    name: Annotated[str, typer.Argument(help="A name or alias.")],
+    db: DbOption = Path(DEFAULT_DB),
+    json_output: JsonOption = False,
+) -> None:
+    """Dated facts about a person or organisation, in order: mentions, quotes, roles.
+
+    Example: sporbar timeline Pompeo
+    """
+    with _open(db) as kb:
+        facts = kb.timeline(name)
+    if json_output:
+        _print_json(facts)
+        return
+    for fact in facts:
+        out.print(Text(f"{fact['date']}  ", style="cyan") + Text(f"{fact['kind']:<18}", style="magenta") + Text(fact["text"][:140]))
+
+
 eval_app = typer.Typer(help="Evaluate the language model.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 

@@ -322,11 +322,11 @@ class SQLiteStore:
                     "SELECT date, date_start, date_end FROM articles WHERE id = ?", (analysis.article_id,)
                 ).fetchone()
                 self.conn.executemany(
-                    'INSERT OR IGNORE INTO roles (article_id, date, date_start, date_end, person, person_start, person_end,'
-                    ' role, org, party, start, "end", extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)',
+                    'INSERT OR IGNORE INTO roles (article_id, date, date_start, date_end, person, person_entity_id, person_start,'
+                    ' person_end, role, org, party, start, "end", extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
                     [
                         (
-                            analysis.article_id, date, date_start, date_end, r.person, r.person_start, r.person_end,
+                            analysis.article_id, date, date_start, date_end, r.person, r.person_entity_id, r.person_start, r.person_end,
                             r.role, r.org, r.party, r.start, r.end, analysis.model,
                         )
                         for r in analysis.roles
@@ -346,12 +346,12 @@ class SQLiteStore:
                     ],
                 )
                 self.conn.executemany(
-                    'INSERT OR IGNORE INTO quotes (article_id, kind, start, "end", text, speaker, speaker_label,'
+                    'INSERT OR IGNORE INTO quotes (article_id, kind, start, "end", text, speaker, speaker_entity_id, speaker_label,'
                     " speaker_mention, speaker_start, speaker_end, cue, cue_start, cue_end, addressee, date, extractor)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     [
                         (
-                            analysis.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_label,
+                            analysis.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_entity_id, q.speaker_label,
                             q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
                             q.addressee, q.date or date, analysis.model,
                         )
@@ -363,8 +363,12 @@ class SQLiteStore:
                     [(analysis.article_id, i, start, end) for i, (start, end) in enumerate(analysis.sentences)],
                 )
                 self.conn.executemany(
-                    'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, sentence_idx) VALUES (?, ?, ?, ?, ?, ?)',
-                    [(analysis.article_id, m.start, m.end, m.text, m.label, m.sentence) for m in analysis.mentions],
+                    'INSERT OR IGNORE INTO mentions (article_id, start, "end", text, label, sentence_idx, entity_id, canonical)'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (analysis.article_id, m.start, m.end, m.text, m.label, m.sentence, m.entity_id, m.canonical)
+                        for m in analysis.mentions
+                    ],
                 )
                 self.conn.execute(
                     "INSERT OR REPLACE INTO analyses (article_id, text_hash, model, analysed_at, doc) VALUES (?, ?, ?, ?, ?)",
@@ -381,10 +385,11 @@ class SQLiteStore:
 
     def mentions_of(self, article_id: str) -> list[Mention]:
         rows = self.conn.execute(
-            'SELECT start, "end", text, label, sentence_idx FROM mentions WHERE article_id = ? ORDER BY start, "end"',
+            'SELECT start, "end", text, label, sentence_idx, canonical, entity_id FROM mentions WHERE article_id = ?'
+            ' ORDER BY start, "end"',
             (article_id,),
         ).fetchall()
-        return [Mention(int(a), int(b), t, lab, s) for a, b, t, lab, s in rows]
+        return [Mention(int(a), int(b), t, lab, s, c, e) for a, b, t, lab, s, c, e in rows]
 
     _QUOTE_COLUMNS = (
         'q.article_id, q.kind, q.text, q.start, q."end", q.speaker, q.speaker_entity_id, q.speaker_mention, q.cue,'
@@ -608,6 +613,71 @@ class SQLiteStore:
             (article_id, max(end, start + 1), start),
         ).fetchone()
         return (int(row[0]), int(row[1])) if row and row[0] is not None else None
+
+    def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
+        """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
+        folded = name.casefold()
+        rows = self.conn.execute(
+            "SELECT entity_id, canonical, label, count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+            " (casefold(canonical) = ? OR casefold(text) = ?) GROUP BY entity_id ORDER BY 4 DESC",
+            (folded, folded),
+        ).fetchall()
+        if not rows:
+            rows = self.conn.execute(
+                "SELECT entity_id, canonical, label, count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+                " casefold(canonical) LIKE ? ESCAPE '\\' GROUP BY entity_id ORDER BY 4 DESC LIMIT 20",
+                (_like_pattern(folded),),
+            ).fetchall()
+        return [(e, c, lab, int(n)) for e, c, lab, n in rows]
+
+    def entity_profile(self, entity_id: str) -> dict[str, Any]:
+        """Aliases, articles, first and last seen, quotes and roles of one entity."""
+        c = self.conn
+        canonical, label = c.execute("SELECT canonical, label FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
+        aliases = [row[0] for row in c.execute(
+            "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC", (entity_id,)
+        )]
+        articles, first, last = c.execute(
+            "SELECT count(DISTINCT m.article_id), min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ?",
+            (entity_id,),
+        ).fetchone()
+        quotes = c.execute("SELECT count(*) FROM quotes WHERE speaker_entity_id = ?", (entity_id,)).fetchone()[0]
+        roles = [dict(zip(("role", "org", "party", "first", "last", "statements"), row, strict=True)) for row in c.execute(
+            "SELECT role, org, party, min(date), max(date), count(*) FROM roles WHERE person_entity_id = ?"
+            " GROUP BY role, org ORDER BY min(date_start)",
+            (entity_id,),
+        )]
+        mentions_per_month = dict(c.execute(
+            "SELECT substr(a.date, 1, 7), count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ? GROUP BY 1 ORDER BY 1",
+            (entity_id,),
+        ).fetchall())
+        return {
+            "entity_id": entity_id, "canonical": canonical, "label": label, "aliases": aliases, "articles": articles,
+            "first_seen": first, "last_seen": last, "quotes": quotes, "roles": roles, "mentions_per_month": mentions_per_month,
+        }
+
+    def entity_timeline(self, entity_id: str) -> list[dict[str, Any]]:
+        """Dated facts about an entity, in order: the articles that mention it, its quotes and its roles."""
+        facts: list[dict[str, Any]] = []
+        for article_id, date, title, n in self.conn.execute(
+            "SELECT a.id, a.date, a.title, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ? GROUP BY a.id ORDER BY a.date_start",
+            (entity_id,),
+        ):
+            facts.append({"date": date, "kind": "mentioned", "article_id": article_id, "text": f"{n} mention(s) in {title or article_id}"})
+        for row in self.conn.execute(
+            'SELECT date, article_id, kind, text, start, "end" FROM quotes WHERE speaker_entity_id = ?', (entity_id,)
+        ):
+            facts.append({"date": row[0], "kind": f"quote ({row[2]})", "article_id": row[1], "text": row[3], "start": row[4], "end": row[5]})
+        for row in self.conn.execute(
+            'SELECT date, article_id, role, org, party, start, "end" FROM roles WHERE person_entity_id = ?', (entity_id,)
+        ):
+            detail = ", ".join(x for x in (row[3], row[4]) if x)
+            facts.append({"date": row[0], "kind": "role", "article_id": row[1], "text": row[2] + (f" ({detail})" if detail else ""),
+                          "start": row[5], "end": row[6]})
+        return sorted(facts, key=lambda f: (f["date"], f["kind"] != "mentioned"))
 
     def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
         """Return the most mentioned names (by surface text and label)."""

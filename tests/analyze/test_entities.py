@@ -1,0 +1,73 @@
+"""Entity resolution: one entity per real-world thing, within and across articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import sporbar
+from sporbar.api import KnowledgeBase
+from sporbar.models import Mention
+from sporbar.resolve.entities import resolve_mentions
+
+from ..conftest import seed_article_ids
+
+
+@pytest.fixture(scope="module")
+def seeds_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> KnowledgeBase:
+    archive = sporbar.open(tmp_path_factory.mktemp("entities") / "e.db")
+    archive.ingest([seeds_dir])
+    return archive
+
+
+def canonical_by_text(kb: KnowledgeBase, article_id: str) -> dict[str, str | None]:
+    return {m.text: m.canonical for m in kb.mentions(article_id)}
+
+
+def test_entities_surnames_and_genitives_join_the_full_name(seeds_kb: KnowledgeBase) -> None:
+    seeds = seed_article_ids(seeds_kb)
+    old, new = canonical_by_text(seeds_kb, seeds["2017-03"]), canonical_by_text(seeds_kb, seeds["2019-02"])
+    assert old["Brende"] == "Børge Brende"
+    assert new["Pompeo"] == "Mike Pompeo"
+    assert new.get("USAs", "USA") == "USA"
+
+
+def test_entities_join_across_articles_and_years(seeds_kb: KnowledgeBase) -> None:
+    seeds = seed_article_ids(seeds_kb)
+    trump_ids = {m.entity_id for a in seeds.values() for m in seeds_kb.mentions(a) if m.canonical == "Donald Trump"}
+    assert len(trump_ids) == 1
+    profile = seeds_kb.entity("Trump")
+    assert (profile["canonical"], profile["articles"]) == ("Donald Trump", 2)
+    assert seeds_kb.entity("Pompeo")["roles"][0]["role"] == "utenriksminister"
+
+
+@pytest.mark.parametrize(
+    ("mentions", "expected"),
+    [
+        ([("Abu Bakr al-Baghdadi", "PER"), ("Bagdhadi", "PER")], ["Abu Bakr al-Baghdadi", "Abu Bakr al-Baghdadi"]),
+        ([("Donald Trump", "PER"), ("Trumps", "PER")], ["Donald Trump", "Donald Trump"]),
+        ([("ISIS", "ORG"), ("Den islamske staten", "ORG")], ["IS", "IS"]),
+        ([("Ap", "ORG"), ("Frp", "ORG")], ["Arbeiderpartiet", "Fremskrittspartiet"]),
+        ([("Stortinget", "ORG"), ("Stortingets", "ORG")], ["Stortinget", "Stortinget"]),
+        ([("Hannah Jones", "PER"), ("Hannah", "PER")], ["Hannah Jones", "Hannah Jones"]),
+    ],
+)
+def test_entities_resolve_variants(mentions: list[tuple[str, str]], expected: list[str]) -> None:
+    resolved = resolve_mentions([Mention(0, len(t), t, label) for t, label in mentions])
+    assert [canonical for _, canonical, _, _ in resolved] == expected
+
+
+def test_entities_same_surname_in_different_articles_does_not_merge(kb: KnowledgeBase, tmp_path: Path) -> None:
+    path = tmp_path / "hansen.jsonl"
+    records = [
+        {"id": "a", "date": "2011-08-25", "text": "Trener Geir Hansen i AaFK gir seg etter sesongen, sier Hansen til avisen."},
+        {"id": "b", "date": "2011-09-02", "text": "Statsråd Tove Hansen la fram budsjettet. Hansen sier at budsjettet er stramt."},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    kb.ingest([path])
+    first = {m.canonical for m in kb.mentions("a") if m.label == "PER"}
+    second = {m.canonical for m in kb.mentions("b") if m.label == "PER"}
+    assert "Geir Hansen" in first and "Tove Hansen" in second
+    assert not first & second
