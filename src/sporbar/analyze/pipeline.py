@@ -18,8 +18,8 @@ from sporbar.analyze.extractors import quotes as quote_extractor
 from sporbar.analyze.extractors import roles as role_extractor
 from sporbar.analyze.extractors import times as time_extractor
 from sporbar.lang.nb.titles import PARTIES
-from sporbar.resolve.entities import entity_id, resolve_mentions
 from sporbar.models import Analysis, Article, Mention, NumberFact, Quote, Role, TimeFact
+from sporbar.resolve.entities import entity_id, resolve_mentions
 
 # Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
 EXTRACTORS = (

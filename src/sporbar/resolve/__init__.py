@@ -6,7 +6,14 @@ import datetime as dt
 import json
 from collections import Counter
 
-from sporbar.resolve.stories import ENTITY_PREFIX, ArticleProfile, StoryClusterer, StoryProfile, article_profile, story_title
+from sporbar.resolve.stories import (
+    ENTITY_PREFIX,
+    ArticleProfile,
+    StoryClusterer,
+    StoryProfile,
+    article_profile,
+    story_title,
+)
 from sporbar.store.sqlite import SQLiteStore
 
 __all__ = ["assign_stories"]

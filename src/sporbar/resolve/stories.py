@@ -149,7 +149,7 @@ class StoryClusterer:
         if not shares_rare_name and cosine < CLOSE_TEXT:
             return 0.0
         gap = abs((profile.day - (story.last_day or profile.day)).days)
-        return combined * 0.5 ** (gap / HALF_LIFE_DAYS)
+        return float(combined * 0.5 ** (gap / HALF_LIFE_DAYS))
 
     def count(self, profile: ArticleProfile) -> None:
         """Count an article in the document frequencies (before it is assigned: see ``assign_stories``)."""

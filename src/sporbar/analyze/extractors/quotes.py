@@ -1005,8 +1005,7 @@ def _quoted_regions(text: str) -> Iterator[tuple[int, int]]:
         if _DASH_OPENING.match(line.strip()):
             yield offset, offset + len(line)
         offset += len(line) + 1
-    for opened, closed in _quoted_spans(text):
-        yield opened, closed
+    yield from _quoted_spans(text)
 
 
 def _strip_genitive_org(name: str, entities: list[Span]) -> str:

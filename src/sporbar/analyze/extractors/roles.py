@@ -814,9 +814,8 @@ class _RoleFinder:
         return before is not None and (before.lower_ in POSSESSIVES or self._is_person_genitive(before))
 
     def _is_person_genitive(self, token: Token) -> bool:
-        return token.text[:1].isupper() and token.text.endswith("s") and self._entity_at(token.idx) is not None and (
-            self._entity_at(token.idx).label_ == "PER"
-        )
+        entity = self._entity_at(token.idx)
+        return token.text[:1].isupper() and token.text.endswith("s") and entity is not None and entity.label_ == "PER"
 
     def _object_of_subject(self, rw: _RoleWord, person: _Person) -> bool:
         """``Stadsgaard hadde hendene rundt den storvokste AaFK-spissen``: after a preposition, in the sentence
