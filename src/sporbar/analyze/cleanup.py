@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 CLEANUP = "sporbar_entity_cleanup"
 BOUNDARIES = "sporbar_line_boundaries"
@@ -18,9 +19,45 @@ _SENTENCE_END = frozenset(".!?:»\"”…")
 
 @Language.component(CLEANUP, assigns=["doc.ents"], requires=["doc.ents"])
 def cleanup_entities(doc: Doc) -> Doc:
-    """Split entities at whitespace tokens that hold a line break; drop empty pieces."""
+    """Split entities at line breaks, then tag the speakers of attributions the recogniser missed."""
+    _split_at_line_breaks(doc)
+    _attributed_names(doc)
+    return doc
+
+
+def _attributed_names(doc: Doc) -> None:
+    """``…, sa Tillerson til delegatene``: a capitalised name right after a speech verb that ends a quote is a person.
+
+    Attributions are the most regular place a name occurs in news; the statistical
+    recogniser still misses a bare surname there now and then.
+    """
+    import simplemma
+
+    from sporbar.lang.nb.speakers import PERSON_PRONOUNS, ROLE_NOUNS_DEFINITE
+    from sporbar.lang.nb.speech_verbs import SPEECH_VERBS
+
+    taken = {t.i for ent in doc.ents for t in ent}
+    added: list[Span] = []
+    for token in doc[1:-1]:
+        if token.lower_ not in SPEECH_VERBS or doc[token.i - 1].text not in (",", "?", "!", "»", "”", '"'):
+            continue
+        start = token.i + 1
+        end = start
+        while end < len(doc) and end - start < 3 and doc[end].text[:1].isupper() and doc[end].is_alpha and end not in taken:
+            end += 1
+        if end == start:
+            continue
+        first = doc[start].lower_
+        if first in PERSON_PRONOUNS or first in ROLE_NOUNS_DEFINITE or simplemma.is_known(first, lang="nb"):
+            continue
+        added.append(Span(doc, start, end, label="PER"))
+    if added:
+        doc.ents = filter_spans(list(doc.ents) + added)
+
+
+def _split_at_line_breaks(doc: Doc) -> None:
     if not any("\n" in ent.text for ent in doc.ents):
-        return doc
+        return
     cleaned: list[Span] = []
     for ent in doc.ents:
         if "\n" not in ent.text:
@@ -36,7 +73,6 @@ def cleanup_entities(doc: Doc) -> Doc:
         if start < ent.end and not all(t.is_space for t in doc[start : ent.end]):
             cleaned.append(Span(doc, start, ent.end, label=ent.label_))
     doc.ents = cleaned
-    return doc
 
 
 @Language.component(BOUNDARIES, assigns=["token.is_sent_start"])
