@@ -325,6 +325,30 @@ class KnowledgeBase:
         scores["missing_articles"] = [i for i in ids if self.store.article(i) is None]
         return scores
 
+    def evaluate_numbers(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score stored numbers in the annotated sentences of a gold file."""
+        from sporbar.analyze.evaluate_facts import load_jsonl, number_agrees, score_spans
+
+        gold = load_jsonl(gold_path, ("article_id", "sentence", "text"))
+        texts = {a.id: a.text for a in self.store.articles_by_id(sorted({g["article_id"] for g in gold})).values()}
+        return score_spans(gold, lambda article_id: self.store.numbers(article_id=article_id), texts, number_agrees)
+
+    def evaluate_times(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score stored time expressions (resolved dates) in the annotated sentences of a gold file."""
+        from sporbar.analyze.evaluate_facts import load_jsonl, score_spans, time_agrees
+
+        gold = load_jsonl(gold_path, ("article_id", "sentence", "text", "value"))
+        texts = {a.id: a.text for a in self.store.articles_by_id(sorted({g["article_id"] for g in gold})).values()}
+        return score_spans(gold, lambda article_id: self.store.times(article_id=article_id), texts, time_agrees)
+
+    def evaluate_stories(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score story threads against a gold grouping: pairwise and BCubed precision, recall and F1."""
+        from sporbar.analyze.evaluate_facts import load_jsonl, score_stories
+
+        gold = load_jsonl(gold_path, ("article_id", "story"))
+        predicted = {g["article_id"]: self.store.story_of(g["article_id"]) for g in gold}
+        return score_stories(predicted, gold)
+
     def stats(self) -> dict[str, Any]:
         """Return counts and sizes describing the archive."""
         figures = self.store.stats()

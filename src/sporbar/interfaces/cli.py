@@ -719,6 +719,64 @@ def eval_roles(
                 out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
 
 
+def _eval_facts(kind: str, gold: Path, db: Path, errors: bool, json_output: bool) -> None:
+    with _open(db) as kb:
+        scores = {"numbers": kb.evaluate_numbers, "times": kb.evaluate_times, "stories": kb.evaluate_stories}[kind](gold)
+    if json_output:
+        _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
+        return
+    if kind == "stories":
+        out.print(f"stories over {scores['articles']} gold articles")
+        for name in ("pairwise", "bcubed"):
+            f = scores[name]
+            out.print(f"  {name}: precision {f['precision']:.3f}, recall {f['recall']:.3f}, F1 {f['f1']:.3f}")
+        if scores["missing"]:
+            err.print(f"{len(scores['missing'])} gold articles are not in any story (not ingested or not analysed)")
+        return
+    out.print(
+        f"{kind}: gold {scores['gold']}, predicted {scores['predicted']}, correct {scores['correct']}, "
+        f"precision {scores['precision']:.3f}, recall {scores['recall']:.3f}, F1 {scores['f1']:.3f}"
+    )
+    if scores["unlocated_gold"]:
+        err.print(f"{scores['unlocated_gold']} gold records could not be located in the stored texts")
+    if errors:
+        for category, items in scores["errors"].items():
+            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
+            for item in items:
+                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
+
+
+GoldOption = Annotated[Path, typer.Option("--gold", help="The gold JSONL file.")]
+ErrorsOption = Annotated[bool, typer.Option("--errors", help="Also list the errors.")]
+
+
+@eval_app.command("numbers")
+def eval_numbers(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+    """Score numbers in annotated sentences: a match overlaps the gold span and has its value.
+
+    Example: sporbar eval numbers --gold eval/numbers-dev.jsonl --db dev.db
+    """
+    _eval_facts("numbers", gold, db, errors, json_output)
+
+
+@eval_app.command("times")
+def eval_times(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+    """Score time expressions in annotated sentences: a match overlaps the gold span and resolves to its date.
+
+    Example: sporbar eval times --gold eval/times-dev.jsonl --db dev.db
+    """
+    _eval_facts("times", gold, db, errors, json_output)
+
+
+@eval_app.command("stories")
+def eval_stories(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+    """Score story threads against a gold grouping: pairwise and BCubed precision, recall and F1.
+
+    Example: sporbar eval stories --gold eval/stories-dev.jsonl --db dev.db
+    """
+    _eval_facts("stories", gold, db, errors, json_output)
+
+
 def _print_scores(scores: dict[str, Any]) -> None:
     for key, value in scores.items():
         if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
