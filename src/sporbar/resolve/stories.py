@@ -31,6 +31,8 @@ RARE_SHARE = 0.02  # a name in at most 2 % of articles is particular enough to t
 CLOSE_TEXT = 0.35
 HALF_LIFE_DAYS = 5 * 365
 PROFILE_TERMS = 60
+TOP_TERMS = 10
+MAX_CANDIDATES = 50
 ENTITY_PREFIX = "@"  # entity document frequencies share the term table, marked by this prefix
 ENTITY_LABELS = frozenset({"PER", "ORG", "GPE_ORG", "GPE_LOC", "EVT"})
 
@@ -116,11 +118,13 @@ def article_profile(article: Article, mentions: Iterable[Mention]) -> ArticlePro
 class StoryClusterer:
     """Incremental single-pass clustering of articles into stories."""
 
-    def __init__(self, stories: Iterable[StoryProfile], document_frequency: Counter[str], documents: int) -> None:
+    def __init__(
+        self, stories: Iterable[StoryProfile], document_frequency: Counter[str], documents: int, *, next_id: int | None = None
+    ) -> None:
         self.stories = {s.story_id: s for s in stories}
         self.df = document_frequency
         self.documents = documents
-        self.next_id = max(self.stories, default=0) + 1
+        self.next_id = next_id if next_id is not None else max(self.stories, default=0) + 1
 
     def _idf(self, term: str) -> float:
         return math.log((self.documents + 1) / (self.df.get(term, 0) + 1)) + 1.0
@@ -156,13 +160,17 @@ class StoryClusterer:
         self.documents += 1
         self.df.update(set(profile.terms) | {ENTITY_PREFIX + e for e in profile.entities})
 
-    def assign(self, profile: ArticleProfile) -> tuple[int, float, bool]:
-        """Put an article in the best story above the threshold, or start one; return (story id, similarity, new)."""
-        candidates = [
-            s for s in self.stories.values() if profile.entities & set(s.entities) or _shares_top_terms(profile, s)
-        ]
+    def assign(self, profile: ArticleProfile, candidates: Iterable[StoryProfile] | None = None) -> tuple[int, float, bool]:
+        """Put an article in the best story above the threshold, or start one; return (story id, similarity, new).
+
+        ``candidates`` are the stories worth comparing (those sharing a name or a
+        top term, found through the store's key index); by default every story held.
+        """
+        pool = self.stories.values() if candidates is None else candidates
         best, best_score = None, 0.0
-        for story in candidates:
+        for story in pool:
+            if not (profile.entities & set(story.entities) or _shares_top_terms(profile, story)):
+                continue
             score = self.similarity(profile, story)
             if score > best_score:
                 best, best_score = story, score
@@ -176,8 +184,20 @@ class StoryClusterer:
         return story.story_id, 1.0, True
 
 
+def profile_keys(profile: ArticleProfile) -> list[str]:
+    """The keys a story is found by: its names and its article's strongest terms."""
+    return [ENTITY_PREFIX + e for e in profile.entities] + [t for t, _ in profile.terms.most_common(TOP_TERMS)]
+
+
+def story_keys(story: StoryProfile) -> list[str]:
+    """The keys under which a story is indexed."""
+    return [ENTITY_PREFIX + e for e, _ in story.entities.most_common(PROFILE_TERMS)] + [
+        t for t, _ in story.terms.most_common(PROFILE_TERMS // 2)
+    ]
+
+
 def _shares_top_terms(profile: ArticleProfile, story: StoryProfile) -> bool:
-    top = {t for t, _ in profile.terms.most_common(10)}
+    top = {t for t, _ in profile.terms.most_common(TOP_TERMS)}
     return any(t in story.terms for t in top)
 
 

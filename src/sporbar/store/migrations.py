@@ -281,6 +281,21 @@ def _stories(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration(8, "story key index")
+def _story_keys(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE story_keys (
+            key TEXT NOT NULL,
+            story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+            PRIMARY KEY (key, story_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_keys_story ON story_keys (story_id);
+        """,
+    )
+
+
 def run_script(conn: sqlite3.Connection, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

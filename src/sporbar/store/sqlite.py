@@ -535,29 +535,63 @@ class SQLiteStore:
             )
         ]
 
-    def story_state(self) -> tuple[list[tuple[int, str, str, str, int]], dict[str, int], int]:
-        """Return stored story rows ``(id, profile_json, first, last, size)``, document frequencies and the document count."""
-        stories = [
-            (int(i), p, f, last, int(n))
-            for i, p, f, last, n in self.conn.execute("SELECT id, profile, first_date, last_date, size FROM stories")
-        ]
-        df = {t: int(n) for t, n in self.conn.execute("SELECT term, df FROM story_terms")}
+    def story_counts(self) -> tuple[int, int]:
+        """Return ``(articles counted in the story frequencies, next free story id)``."""
         row = self.conn.execute("SELECT value FROM store_meta WHERE key = 'story_documents'").fetchone()
-        return stories, df, int(row[0]) if row else 0
+        next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0]
+        return (int(row[0]) if row else 0), int(next_id)
+
+    def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequencies of some terms (the story index keeps them for every word seen)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(terms)), 900):
+            marks = ",".join("?" * len(chunk))
+            for term, df in self.conn.execute(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", list(chunk)):
+                found[term] = int(df)
+        return found
+
+    def story_candidates(self, keys: Sequence[str], limit: int) -> list[int]:
+        """Stories indexed under any of the keys, those sharing most keys first."""
+        if not keys:
+            return []
+        hits: dict[int, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys)), 900):
+            marks = ",".join("?" * len(chunk))
+            for story_id, n in self.conn.execute(
+                f"SELECT story_id, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY story_id", list(chunk)
+            ):
+                hits[int(story_id)] = hits.get(int(story_id), 0) + int(n)
+        return sorted(hits, key=lambda s: -hits[s])[:limit]
+
+    def story_rows(self, story_ids: Sequence[int]) -> list[tuple[int, str, str, str, int]]:
+        """Stored story rows ``(id, profile_json, first, last, size)``."""
+        rows: list[tuple[int, str, str, str, int]] = []
+        for chunk in _chunks(list(story_ids), 900):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                (int(i), p, f, last, int(n))
+                for i, p, f, last, n in self.conn.execute(
+                    f"SELECT id, profile, first_date, last_date, size FROM stories WHERE id IN ({marks})", list(chunk)
+                )
+            )
+        return rows
 
     def save_story_state(
         self,
         stories: Sequence[tuple[int, str, str, str, int, str]],
+        keys: Sequence[tuple[str, int]],
         assignments: Sequence[tuple[str, int, float]],
         df_changes: dict[str, int],
         documents: int,
     ) -> None:
-        """Write changed stories ``(id, title, first, last, size, profile)``, assignments and frequencies in one transaction."""
+        """Write changed stories ``(id, title, first, last, size, profile)``, their keys, assignments and frequencies."""
         with self.atomic():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO stories (id, title, first_date, last_date, size, profile) VALUES (?,?,?,?,?,?)",
                 stories,
             )
+            self.conn.executemany("DELETE FROM story_keys WHERE story_id = ?", [(row[0],) for row in stories])
+            self.conn.executemany("INSERT OR IGNORE INTO story_keys (key, story_id) VALUES (?, ?)", keys)
             self.conn.executemany(
                 "INSERT OR REPLACE INTO story_articles (article_id, story_id, similarity) VALUES (?,?,?)", assignments
             )
