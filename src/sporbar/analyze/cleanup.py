@@ -89,9 +89,13 @@ def line_boundaries(doc: Doc) -> Doc:
         if token.is_space:
             continue
         breaks = previous.whitespace_.count("\n") + (previous.text.count("\n") if previous.is_space else 0)
-        if breaks == 0:
-            continue
         last_word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
+        if breaks == 0:
+            # Inside a line a sentence only starts after sentence punctuation: "i følge utenriksminister | Brende"
+            # is never two sentences, whatever the parser would guess.
+            if last_word.text[-1:] not in _SENTENCE_END and not last_word.is_space:
+                token.is_sent_start = False
+            continue
         if breaks >= 2 or last_word.text[-1:] in _SENTENCE_END or token.text[:1].isupper() or token.text in ("-", "–", "—"):
             token.is_sent_start = True
     return doc

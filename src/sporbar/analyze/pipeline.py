@@ -31,7 +31,7 @@ EXTRACTORS = (
 INTEGRATION_VERSION = "2"
 # Titles of the Norwegian cabinet: with a Norwegian party in brackets the article makes the country clear.
 _CABINET_TITLES = ("minister", "statsråd")
-CLEANUP_VERSION = "3"
+CLEANUP_VERSION = "4"
 
 PIPE_BATCH_SIZE = 32
 
