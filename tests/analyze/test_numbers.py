@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from sporbar.analyze.extractors.numbers import EXTRACTOR, Number, NumberExtractor, extract_numbers
 from sporbar.analyze.language_model import load
+from sporbar.analyze.pipeline import with_extractors
 from sporbar.read.documents import repair_export_artefacts
 
 Expected = tuple[str, float | None, str | None, str | None, str | None, str]
@@ -156,7 +157,8 @@ NO_FIGURES: list[str] = [
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    return load()
+    # The pipeline ingest uses: the shipped model with sporbar's sentence and entity rules.
+    return with_extractors(load())
 
 
 def numbers_in(nlp: Language, text: str) -> list[Number]:
