@@ -3,7 +3,8 @@
 Words per second of the full pipeline (nlp.pipe) with 1 and 2 processes on the
 texts of ../shared/corpora/ndt-nob-news.jsonl (309 NDT articles, ~224k words),
 and the same for spaCy's tokenizer alone, plus their ratio.
-"words" = whitespace-separated words of the input text (independent of tokenisation).
+"words" = whitespace-separated words of the input text (independent of tokenisation);
+tokens/s (spaCy tokens, punctuation included, whitespace tokens not) is reported too.
 
 Usage: python bench/nlp_speed.py [--limit N] [--processes 1,2] [--batch-size 16] [--json]
 Environment: SPORBAR_SHARED (default ../shared next to the repository).
@@ -62,10 +63,12 @@ def main() -> None:
     res["model_mb"] = round(size / 1e6, 1)
     for n in [int(x) for x in a.processes.split(",")]:
         t0 = time.perf_counter()
-        for _ in nlp.pipe(docs, batch_size=a.batch_size, n_process=n):
-            pass
+        n_tokens = 0
+        for doc in nlp.pipe(docs, batch_size=a.batch_size, n_process=n):
+            n_tokens += sum(1 for t in doc if not t.is_space)
         s = time.perf_counter() - t0
         res[f"pipeline_wps_{n}proc"] = round(n_words / s)
+        res[f"pipeline_tokens_per_s_{n}proc"] = round(n_tokens / s)
         res[f"tokenizer_to_pipeline_ratio_{n}proc"] = round(res["tokenizer_wps"] / (n_words / s), 1)
     if a.json:
         print(json.dumps(res, indent=1))

@@ -17,7 +17,12 @@ import spacy
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src" / "sporbar" / "analyze"))
-import consistency  # noqa: E402,F401  (registers the factory without importing sporbar)
+import consistency  # noqa: E402  (registers the factories without importing sporbar)
+import lemma_lookup  # noqa: E402
+import paragraphs  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "training" / "scripts"))
+from convert_conll import clean_sentence, read_conll  # noqa: E402
 
 
 def main():
@@ -28,12 +33,24 @@ def main():
     ap.add_argument("--name", default="sporbar")
     ap.add_argument("--version", default="0.1.0")
     ap.add_argument("--no-consistency", action="store_true")
+    ap.add_argument("--lemma-table", help="NDT training CoNLL for the lemma lookup table")
+    ap.add_argument("--lemma-min-share", type=float, default=0.9)
     a = ap.parse_args()
     nlp = spacy.load(a.core)
     ner_nlp = spacy.load(a.ner)
     assert nlp.vocab.vectors.to_bytes(exclude=["strings"]) == ner_nlp.vocab.vectors.to_bytes(
         exclude=["strings"]), "core and ner were trained with different vectors"
     nlp.add_pipe("ner", source=ner_nlp)
+    if a.lemma_table:
+        counts = {}
+        for _, rows in read_conll(a.lemma_table):
+            for t in clean_sentence(rows):
+                c = counts.setdefault((t["word"].lower(), t["tag"]), {})
+                c[t["lemma"]] = c.get(t["lemma"], 0) + 1
+        lk = nlp.add_pipe(lemma_lookup.FACTORY, after="trainable_lemmatizer")
+        lk.set_table(((f, t, c) for (f, t), c in counts.items()), min_share=a.lemma_min_share)
+        print("lemma table", len(lk.table), file=sys.stderr)
+    nlp.add_pipe(paragraphs.FACTORY, before="parser")
     if not a.no_consistency:
         nlp.add_pipe(consistency.FACTORY, after="ner")
     nlp.meta.update({
@@ -50,6 +67,7 @@ def main():
     out = Path(a.out)
     if out.exists():
         shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     print("wrote", out, nlp.pipe_names, file=sys.stderr)
 

@@ -12,6 +12,8 @@ import spacy
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src" / "sporbar" / "analyze"))
 import consistency  # noqa: E402,F401
+import lemma_lookup  # noqa: E402,F401
+import paragraphs  # noqa: E402,F401
 import evaluate  # noqa: E402
 
 
@@ -29,12 +31,15 @@ def main():
     ap.add_argument("model")
     ap.add_argument("--json")
     ap.add_argument("--no-consistency", action="store_true")
+    ap.add_argument("--no-lemma-lookup", action="store_true")
     ap.add_argument("--splits", default="dev,test")
     ap.add_argument("--corpus", default=str(evaluate.shared_dir() / "corpora" / "ndt-nob-news.jsonl"))
     a = ap.parse_args()
     nlp = spacy.load(a.model)
     if a.no_consistency and consistency.FACTORY in nlp.pipe_names:
         nlp.remove_pipe(consistency.FACTORY)
+    if a.no_lemma_lookup and lemma_lookup.FACTORY in nlp.pipe_names:
+        nlp.remove_pipe(lemma_lookup.FACTORY)
     out = {}
     for split in a.splits.split(","):
         res = evaluate.evaluate_ner(nlp, split=split)

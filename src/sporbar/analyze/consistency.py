@@ -9,6 +9,12 @@ Within one Doc, a name that the NER tagged as PER in one place is PER everywhere
   "Tillerson") is treated the same way, when it is capitalised;
 * a genitive form (name + "s", "Trumps") of a PER name is PER too.
 
+Before that, an attribution rule fills gaps the NER left: a capitalised word right
+after a speech verb (", sa Tillerson", ", sier Kristin Enstad"), not sentence-initial,
+not already in an entity and not a genitive, becomes PER (with the capitalised words
+that follow it).  On the NorNE training set 92 % of such words are gold B-PER and
+100 % are inside some entity.
+
 Entities are also trimmed of leading/trailing whitespace tokens.
 Only capitalised tokens are relabelled, so common words are never turned into names.
 The component is deterministic and has no weights; it must be importable before
@@ -31,8 +37,9 @@ def _is_name_token(text: str) -> bool:
 
 class DocConsistency:
     def __init__(self, labels: Iterable[str] = ("PER",), use_surnames: bool = True,
-                 use_genitive: bool = True):
+                 use_genitive: bool = True, attribution_verbs: Iterable[str] = ()):
         self.labels = list(labels)
+        self.attribution_verbs = {v.lower() for v in attribution_verbs}
         self.use_surnames = use_surnames
         self.use_genitive = use_genitive
 
@@ -58,6 +65,8 @@ class DocConsistency:
     @staticmethod
     def _trim_space(doc: Doc) -> None:
         """Entities never start or end on a whitespace token (e.g. a paragraph break)."""
+        if not doc.ents:
+            return
         ents, changed = [], False
         for e in doc.ents:
             s, t = e.start, e.end
@@ -74,10 +83,35 @@ class DocConsistency:
         if changed:
             doc.ents = ents
 
+    def _attribution(self, doc: Doc) -> None:
+        if not self.attribution_verbs:
+            return
+        taken = {i for e in doc.ents for i in range(e.start, e.end)}
+        new = []
+        n = len(doc)
+        i = 1
+        while i < n:
+            tok = doc[i]
+            if (doc[i - 1].lower_ in self.attribution_verbs and i not in taken
+                    and not tok.is_sent_start and tok.is_alpha and _is_name_token(tok.text)
+                    and not tok.text.isupper()):
+                j = i + 1
+                while (j < n and j not in taken and _is_name_token(doc[j].text)
+                       and doc[j].is_alpha and not doc[j].is_sent_start):
+                    j += 1
+                if not (doc[j - 1].text.endswith("s") and j < n and doc[j].is_lower):
+                    new.append(Span(doc, i, j, label="PER"))
+                i = j
+            else:
+                i += 1
+        if new:
+            doc.ents = list(doc.ents) + new
+
     def __call__(self, doc: Doc) -> Doc:
+        self._trim_space(doc)
+        self._attribution(doc)
         if not doc.ents:
             return doc
-        self._trim_space(doc)
         keys = self._keys(doc)
         if not keys:
             return doc
@@ -126,8 +160,10 @@ class DocConsistency:
 
 @Language.factory(
     FACTORY,
-    default_config={"labels": ["PER"], "use_surnames": True, "use_genitive": True},
+    default_config={"labels": ["PER"], "use_surnames": True, "use_genitive": True,
+                    "attribution_verbs": ["sa", "sier"]},
 )
 def make_doc_consistency(nlp: Language, name: str, labels: list[str], use_surnames: bool,
-                         use_genitive: bool) -> DocConsistency:
-    return DocConsistency(labels=labels, use_surnames=use_surnames, use_genitive=use_genitive)
+                         use_genitive: bool, attribution_verbs: list[str]) -> DocConsistency:
+    return DocConsistency(labels=labels, use_surnames=use_surnames, use_genitive=use_genitive,
+                          attribution_verbs=attribution_verbs)

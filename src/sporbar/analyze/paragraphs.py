@@ -23,6 +23,8 @@ class LineBreaks:
         for i in range(n - 1):
             tok = doc[i]
             if tok.is_space and "\n" in tok.text:
+                if i > 0:
+                    tok.is_sent_start = False  # the break stays with the sentence before it
                 nxt = doc[i + 1]
                 if nxt.is_space:
                     continue
