@@ -30,7 +30,7 @@ from sporbar.lang.nb.calendar import (
 from sporbar.models import ArticleDate, DatePrecision
 
 EXTRACTOR = "sporbar_times"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +50,21 @@ def _alternation(words: object) -> str:
 
 
 _MONTH = _alternation(MONTHS)
-_EXPLICIT_DATE = re.compile(rf"\b(?P<day>[0-3]?\d)\.\s*(?P<month>{_MONTH})\.?(?:\s+(?P<year>1[6-9]\d\d|2[01]\d\d))?\b", re.IGNORECASE)
+_YEAR_AFTER = r"(?:\s+(?P<year>1[0-9]\d\d|2[01]\d\d)|\s+i\s+(?P<year_in>1[0-9]\d\d|2[01]\d\d)|\s+(?P<relyear>i fjor|i år|i forfjor))?"
+_EXPLICIT_DATE = re.compile(rf"\b(?P<day>[0-3]?\d)\.\s*(?P<month>{_MONTH})\.?{_YEAR_AFTER}\b", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:1[6-9]|2[01])\d\d)\b")
 _ISO_DATE = re.compile(r"\b(?P<year>(?:1[6-9]|2[01])\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
-_MONTH_YEAR = re.compile(rf"\b(?:i\s+|fra\s+|til\s+|siden\s+)?(?P<month>{_MONTH})(?:\s+(?P<year>1[6-9]\d\d|2[01]\d\d))?\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:i|fra|til|siden|før|etter|innen|høsten|våren|sommeren|vinteren)\s+(?P<year>1[6-9]\d\d|20\d\d)\b", re.IGNORECASE)
-_WEEKDAY = re.compile(rf"\b(?:på\s+|sist\s+|forrige\s+|neste\s+)?(?P<weekday>{_alternation(WEEKDAYS)})(?:en|s)?\b", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"\b(?:i\s+|fra\s+|til\s+|siden\s+)?(?P<month>{_MONTH}){_YEAR_AFTER}\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:i|fra|til|siden|før|etter|innen|høsten|våren|sommeren|vinteren)\s+(?P<year>1[0-9]\d\d|20\d\d)\b", re.IGNORECASE)
+# A bare year standing alone ("valget i 2011." is caught above; "2013-budsjettet" is not a time).
+_BARE_YEAR = re.compile(r"(?<![\d.,-])\b(?P<year>19\d\d|20[0-3]\d)\b(?![\d%-]|\s*(?:kroner|kr|prosent|millioner|milliarder))(?=\s*[.,;:)!?]|\s+(?:og|da|var|ble|har|er)\b|\s*$)")
+_WEEKDAY = re.compile(rf"\b(?:på\s+|sist\s+|forrige\s+|neste\s+|kommende\s+)?(?P<weekday>{_alternation(WEEKDAYS)})(?:ens|en|s)?\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:skal|vil|kommer til å|blir|neste|kommende|til uken|i morgen)\b", re.IGNORECASE)
 _RELATIVE = re.compile(
     rf"\b(?P<phrase>{_alternation({**RELATIVE_DAYS, **RELATIVE_YEARS, **RELATIVE_WEEKS, **RELATIVE_MONTHS})})\b", re.IGNORECASE
 )
 _PERIOD = re.compile(
-    rf"\b(?P<dir>for|om)\s+(?P<count>\d+|{_alternation(SMALL_NUMBERS)})\s+(?P<unit>{_alternation(PERIOD_UNITS)})(?P<ago>\s+siden)?\b",
+    rf"\b(?P<dir>for|om)\s+(?:(?:bare|drøye|drøyt|snart|nesten|over|rundt|ca\.|cirka|omtrent|knapt)\s+)?(?P<count>\d+|{_alternation(SMALL_NUMBERS)})\s+(?P<unit>{_alternation(PERIOD_UNITS)})(?P<ago>\s+siden)?\b",
     re.IGNORECASE,
 )
 # Month names that are also ordinary words need a date-like context to count.
@@ -80,7 +84,7 @@ def extract_times(text: str, article_date: ArticleDate) -> list[TimeExpression]:
 
     for match in _EXPLICIT_DATE.finditer(text):
         month = MONTHS[match["month"].lower()]
-        year = int(match["year"]) if match["year"] else _year_for_month(article_date, month)
+        year = _stated_year(match, article_date) or _year_for_month(article_date, month)
         day = _valid_day(year, month, int(match["day"]))
         if day is not None:
             add(match.start(), match.end(), day.isoformat(), "day", "date")
@@ -110,20 +114,44 @@ def extract_times(text: str, article_date: ArticleDate) -> list[TimeExpression]:
             value, precision = _shift(article_date, "month", RELATIVE_MONTHS[phrase])
         add(match.start(), match.end(), value, precision, "relative")
     for match in _WEEKDAY.finditer(text):
-        value, precision = _weekday(article_date, WEEKDAYS[match["weekday"].lower()], match.group(0).lower())
+        phrase = match.group(0).lower()
+        if not phrase.startswith(("neste", "kommende", "sist", "forrige")) and _FUTURE.search(_sentence_around(text, match.start())):
+            phrase = "neste " + phrase  # "Torsdag skal de møtes": the coming day, not the last one
+        value, precision = _weekday(article_date, WEEKDAYS[match["weekday"].lower()], phrase)
         add(match.start(), match.end(), value, precision, "weekday")
     for match in _MONTH_YEAR.finditer(text):
         name = match["month"].lower()
-        if name in _AMBIGUOUS_MONTHS and not match["year"] and not match.group(0).lower().startswith(("i ", "fra ", "til ", "siden ")):
+        stated = match["year"] or match["year_in"] or match["relyear"]
+        if name in _AMBIGUOUS_MONTHS and not stated and not match.group(0).lower().startswith(("i ", "fra ", "til ", "siden ")):
             continue
-        if not match.group(0)[:1].islower() and not match["year"] and name in _AMBIGUOUS_MONTHS:
+        if not match.group(0)[:1].islower() and not stated and name in _AMBIGUOUS_MONTHS:
             continue
         month = MONTHS[name]
-        year = int(match["year"]) if match["year"] else _year_for_month(article_date, month)
+        year = _stated_year(match, article_date) or _year_for_month(article_date, month)
         add(match.start(), match.end(), f"{year:04d}-{month:02d}", "month", "month")
     for match in _YEAR.finditer(text):
         add(match.start("year"), match.end("year"), match["year"], "year", "year")
+    for match in _BARE_YEAR.finditer(text):
+        add(match.start("year"), match.end("year"), match["year"], "year", "year")
     return sorted(found, key=lambda t: t.start)
+
+
+def _stated_year(match: re.Match[str], article_date: ArticleDate) -> int | None:
+    """The year a date or month states after it: ``i 2007``, ``2007``, ``i fjor``, ``i år``."""
+    if match["year"]:
+        return int(match["year"])
+    if match["year_in"]:
+        return int(match["year_in"])
+    relative = (match["relyear"] or "").lower()
+    if relative:
+        return article_date.start.year + RELATIVE_YEARS[relative]
+    return None
+
+
+def _sentence_around(text: str, offset: int) -> str:
+    start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
+    ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i != -1]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def _valid_day(year: int, month: int, day: int) -> dt.date | None:

@@ -21,10 +21,12 @@ RELATIVE_DAYS = {
 }
 
 # Relative years, as an offset from the publication year.
-RELATIVE_YEARS = {"i år": 0, "i fjor": -1, "i forfjor": -2, "neste år": 1, "til neste år": 1}
+RELATIVE_YEARS = {"i år": 0, "i fjor": -1, "i forfjor": -2, "neste år": 1, "til neste år": 1, "årets": 0, "neste års": 1,
+                  "fjorårets": -1}
 
 # Relative weeks and months.
-RELATIVE_WEEKS = {"denne uken": 0, "neste uke": 1, "forrige uke": -1, "i forrige uke": -1, "sist uke": -1}
+RELATIVE_WEEKS = {"denne uken": 0, "denne uka": 0, "neste uke": 1, "forrige uke": -1, "i forrige uke": -1, "sist uke": -1,
+                  "til uken": 1, "til uka": 1, "forrige uka": -1}
 RELATIVE_MONTHS = {"denne måneden": 0, "neste måned": 1, "forrige måned": -1, "i forrige måned": -1}
 
 # "for to år siden", "om tre uker": units and their length in days (years and months handled by the calendar).
