@@ -160,3 +160,12 @@ def test_quotes_cli_filters_and_eval(seeds_kb: KnowledgeBase) -> None:
     assert scores["articles"] == 30 and len(scores["missing_articles"]) == 28
     assert scores["all"]["gold"] == 21
     assert scores["direct"]["f1"] >= 0.9 and scores["all"]["f1"] >= 0.8
+
+
+def test_quotes_never_end_in_a_line_break_and_inverted_subjects_are_people(seeds_kb: KnowledgeBase) -> None:
+    for article in seeds_kb.articles():
+        for quote in seeds_kb.quotes(article_id=article.id):
+            assert quote["text"] == quote["text"].strip() and not quote["text"].endswith((".", ","))
+    ids = seed_article_ids(seeds_kb)
+    claim = find(seeds_kb.quotes(article_id=ids["2019-02"]), "amerikanerne i aller høyeste grad")
+    assert claim["speaker"] == "Mike Pompeo"  # "sa USAs utenriksminister Mike Pompeo at …": not USA

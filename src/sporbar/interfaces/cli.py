@@ -337,7 +337,11 @@ def report(
             out.print(Text("  people: ", style="bold") + Text(", ".join(people)))
         if organisations:
             out.print(Text("  organisations: ", style="bold") + Text(", ".join(organisations)))
+        shown: set[tuple[str, str, str | None]] = set()
         for row in role_rows:
+            if (row["person"], row["role"], row["org"]) in shown:
+                continue  # the same office stated again later in the article
+            shown.add((row["person"], row["role"], row["org"]))
             extra = ", ".join(x for x in (row["org"], row["party"]) if x)
             out.print(Text("  role: ", style="bold") + Text(f"{row['person']} — {row['role']}{' (' + extra + ')' if extra else ''}"))
         for quote in quotes:

@@ -50,7 +50,7 @@ from sporbar.lang.nb.speech_verbs import (
 from sporbar.models import Quote
 
 EXTRACTOR = "sporbar_quotes"
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 SPEAKER_LABELS = ("PER", "ORG", "GPE_ORG")
 MIN_QUOTED_WORDS = 4
 CLAUSE_WINDOW_TOKENS = 60
@@ -270,8 +270,8 @@ def _list_items(units: list[_Unit], dashed: list[bool], text: str) -> list[bool]
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
-    """End a quote's content before a closing comma or full stop (``?`` and ``!`` stay)."""
-    while end > start and text[end - 1] in " ,.:;":
+    """End a quote's content before a closing comma or full stop (``?`` and ``!`` stay) and any line break."""
+    while end > start and (text[end - 1] in " ,.:;" or text[end - 1].isspace()):
         end -= 1
     return end
 
@@ -832,17 +832,24 @@ class _SpeakerResolver:
         return None
 
     def _subject_after(self, words: list[Token], position: int) -> tuple[int, int] | None:
-        """The subject right after an inverted speech verb: a name, pronoun or definite noun before ``at``."""
+        """The subject right after an inverted speech verb: a name, pronoun or definite noun before ``at``.
+
+        In ``sa USAs utenriksminister Mike Pompeo at`` the person, not the owner ``USAs``, is the subject.
+        """
+        first: tuple[int, int] | None = None
         for j in range(position + 1, min(position + 8, len(words))):
             token = words[j]
             if token.lower_ in ("at", "om") or token.is_punct:
-                return None
-            for entity in self.entities:
-                if entity.start_char <= token.idx < entity.end_char:
+                break
+            entity = next((e for e in self.entities if e.start_char <= token.idx < e.end_char), None)
+            if entity is not None:
+                if entity.label_ == "PER":
                     return entity.start_char, entity.end_char
-            if _speaker_word(token.lower_) or token.lower_ in PLURAL_PRONOUNS or _is_generic_role(token.lower_):
+                first = first or (entity.start_char, entity.end_char)
+                continue
+            if first is None and (_speaker_word(token.lower_) or token.lower_ in PLURAL_PRONOUNS or _is_generic_role(token.lower_)):
                 return self._expand(token)
-        return None
+        return first
 
     def _expand(self, token: Token) -> tuple[int, int]:
         """A subject token grown to the name it belongs to: its entity, or the capitalised words after a role."""
