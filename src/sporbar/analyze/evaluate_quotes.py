@@ -9,14 +9,10 @@ words contained in the other's). Figures come overall and by kind.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
-
-from sporbar.errors import SporbarError
 
 MATCH_DICE = 0.5
 _WORD = re.compile(r"[^\W_]+")
@@ -24,19 +20,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 def load_gold(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Read a gold file: one JSON object a line with ``article_id, kind, quote`` (and ``quote_end``, ``speaker`` …)."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SporbarError(f"{path}:{number}: invalid JSON in the gold file: {exc.msg}") from None
-        for field in ("article_id", "kind", "quote"):
-            if field not in row:
-                raise SporbarError(f"{path}:{number}: gold quote lacks {field!r}")
-        rows.append(row)
-    return rows
+    from sporbar.analyze.evaluate_facts import load_jsonl
+
+    return load_jsonl(path, ("article_id", "kind", "quote"))
 
 
 def gold_span(text: str, row: Mapping[str, Any]) -> tuple[int, int] | None:

@@ -8,31 +8,17 @@ over the matched records; two nulls agree.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
+from sporbar.analyze.evaluate_facts import load_jsonl
 from sporbar.analyze.evaluate_quotes import names_agree
-from sporbar.errors import SporbarError
 
 
 def load_role_gold(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     """Read a roles gold file: one JSON object a line with ``article_id, person, role`` (and ``org``, ``party``)."""
-    rows = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SporbarError(f"{path}:{number}: invalid JSON in the gold file: {exc.msg}") from None
-        for field in ("article_id", "person", "role"):
-            if field not in row:
-                raise SporbarError(f"{path}:{number}: gold role lacks {field!r}")
-        rows.append(row)
-    return rows
+    return load_jsonl(path, ("article_id", "person", "role"))
 
 
 def _org_agrees(predicted: str | None, gold: str | None) -> bool:
