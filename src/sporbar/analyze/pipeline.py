@@ -18,7 +18,7 @@ from sporbar.analyze.extractors import quotes as quote_extractor
 from sporbar.analyze.extractors import roles as role_extractor
 from sporbar.analyze.extractors import times as time_extractor
 from sporbar.lang.nb.titles import PARTIES
-from sporbar.models import Analysis, Article, Mention, NumberFact, Quote, Role, TimeFact
+from sporbar.models import Analysis, Article, Mention, Quote, Role, TimeFact
 from sporbar.resolve.entities import entity_id, resolve_mentions
 
 # Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
@@ -83,11 +83,7 @@ def analysis_from_doc(article: Article, doc: Doc, *, model: str, keep_doc: bool 
         quotes=tuple(_with_speaker_ids(_dated_quotes(doc._.quotes or (), times, doc.text))) if doc.has_extension("quotes") else (),
         times=tuple(times),
         roles=tuple(_roles(doc)) if doc.has_extension("roles") else (),
-        numbers=tuple(
-            NumberFact(n.start, n.end, n.text, n.value, n.unit, n.about, n.qualifier, n.kind) for n in doc._.numbers or ()
-        )
-        if doc.has_extension("numbers")
-        else (),
+        numbers=tuple(doc._.numbers or ()) if doc.has_extension("numbers") else (),
     )
 
 

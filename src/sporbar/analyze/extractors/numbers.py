@@ -77,6 +77,7 @@ from sporbar.lang.nb.number_words import (
     VAGUE_QUANTIFIERS,
     YEAR_CONTEXT,
 )
+from sporbar.models import NumberFact
 
 EXTRACTOR = "sporbar_numbers"
 EXTRACTOR_VERSION = "1"
@@ -154,18 +155,8 @@ _SENTENCE_OPENING = re.compile(r"(?:^|[.!?:«»\"–—-])\s*$")
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
-    """A figure in an article, with offsets into its stored text (see the module's docstring)."""
-
-    start: int
-    end: int
-    text: str
-    value: float | None
-    unit: str | None
-    about: str | None
-    qualifier: str | None
-    kind: str
+# The extractor's record is the stored fact itself.
+Number = NumberFact
 
 
 @dataclass(slots=True)
