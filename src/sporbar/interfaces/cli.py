@@ -687,10 +687,7 @@ def eval_quotes(
     if scores["unlocated_gold"]:
         err.print(f"{len(scores['unlocated_gold'])} gold quotes not found in their article's text")
     if errors:
-        for category, items in scores["errors"].items():
-            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
-            for item in items:
-                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
+        _print_errors(scores["errors"])
 
 
 @eval_app.command("roles")
@@ -717,10 +714,7 @@ def eval_roles(
     if scores["missing_articles"]:
         err.print(f"gold articles not in the store: {', '.join(scores['missing_articles'])}")
     if errors:
-        for category, items in scores["errors"].items():
-            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
-            for item in items:
-                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
+        _print_errors(scores["errors"])
 
 
 def _eval_facts(kind: str, gold: Path, db: Path, errors: bool, json_output: bool) -> None:
@@ -744,10 +738,7 @@ def _eval_facts(kind: str, gold: Path, db: Path, errors: bool, json_output: bool
     if scores["unlocated_gold"]:
         err.print(f"{scores['unlocated_gold']} gold records could not be located in the stored texts")
     if errors:
-        for category, items in scores["errors"].items():
-            out.print(Text(f"\n{category} ({len(items)})", style="bold"))
-            for item in items:
-                out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
+        _print_errors(scores["errors"])
 
 
 GoldOption = Annotated[Path, typer.Option("--gold", help="The gold JSONL file.")]
@@ -779,6 +770,13 @@ def eval_stories(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: Erro
     Example: sporbar eval stories --gold eval/stories-dev.jsonl --db dev.db
     """
     _eval_facts("stories", gold, db, errors, json_output)
+
+
+def _print_errors(errors: dict[str, list[dict[str, Any]]]) -> None:
+    for category, items in errors.items():
+        out.print(Text(f"\n{category} ({len(items)})", style="bold"))
+        for item in items:
+            out.print("  " + json.dumps(item, ensure_ascii=False), markup=False)
 
 
 def _print_scores(scores: dict[str, Any]) -> None:

@@ -52,6 +52,16 @@ def _like_pattern(words: str) -> str:
     return f"%{escaped}%"
 
 
+def _add_date_overlap(clauses: list[str], params: list[Any], since: dt.date | None, until: dt.date | None, prefix: str) -> None:
+    """Keep articles whose own date range (at its precision) overlaps ``since``–``until``."""
+    if since is not None:
+        clauses.append(f"{prefix}date_end >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        clauses.append(f"{prefix}date_start <= ?")
+        params.append(until.isoformat())
+
+
 def _article_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Article:
     (id_, date, precision, title, source, url, text, text_hash, metadata, origin_file, origin_line) = row
     return Article(
@@ -240,12 +250,7 @@ class SQLiteStore:
     def _filters(*, since: dt.date | None, until: dt.date | None, sources: Sequence[str]) -> tuple[str, list[Any]]:
         clauses = ["1=1"]
         params: list[Any] = []
-        if since is not None:
-            clauses.append("date_end >= ?")
-            params.append(since.isoformat())
-        if until is not None:
-            clauses.append("date_start <= ?")
-            params.append(until.isoformat())
+        _add_date_overlap(clauses, params, since, until, "")
         if sources:
             clauses.append(f"casefold(source) IN ({','.join('?' * len(sources))})")
             params.extend(s.casefold() for s in sources)
@@ -416,12 +421,7 @@ class SQLiteStore:
         if speaker:
             clauses.append("(q.speaker LIKE ? ESCAPE '\\' OR q.speaker_mention LIKE ? ESCAPE '\\')")
             params.extend([_like_pattern(speaker)] * 2)
-        if since is not None:
-            clauses.append("a.date_end >= ?")
-            params.append(since.isoformat())
-        if until is not None:
-            clauses.append("a.date_start <= ?")
-            params.append(until.isoformat())
+        _add_date_overlap(clauses, params, since, until, "a.")
         if text:
             clauses.append("q.text LIKE ? ESCAPE '\\'")
             params.append(_like_pattern(text))
@@ -492,12 +492,7 @@ class SQLiteStore:
         if about:
             clauses.append("(n.about LIKE ? ESCAPE '\\' OR n.text LIKE ? ESCAPE '\\')")
             params.extend([_like_pattern(about)] * 2)
-        if since is not None:
-            clauses.append("a.date_end >= ?")
-            params.append(since.isoformat())
-        if until is not None:
-            clauses.append("a.date_start <= ?")
-            params.append(until.isoformat())
+        _add_date_overlap(clauses, params, since, until, "a.")
         if kind:
             clauses.append("n.kind = ?")
             params.append(kind)
