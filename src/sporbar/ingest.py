@@ -31,7 +31,7 @@ from sporbar.models import (
     Rejection,
 )
 from sporbar.normalize import normalize_record
-from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint_words
+from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fingerprint
 from sporbar.read import ReadProgress, read_paths
 from sporbar.read.dispatch import expand_paths
 from sporbar.read.source import printable_raw
@@ -78,7 +78,7 @@ def prepare_records(records: list[RawRecord]) -> list[PreparedArticle | Rejectio
         prepared.append(
             PreparedArticle(
                 article=article,
-                fingerprint=fingerprint_words(text_words),
+                fingerprint=fingerprint(article.text),
                 base_text=base_forms_of(title_words + text_words),
             )
         )

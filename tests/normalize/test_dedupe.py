@@ -1,0 +1,51 @@
+"""Near-duplicate fingerprints on real NDT articles."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, fingerprint, shingle_hashes
+
+
+def _long_articles(ndt_records: list[dict], count: int) -> list[str]:
+    return [r["text"] for r in ndt_records if len(r["text"]) > 3000][:count]
+
+
+def test_fingerprint_ignores_spacing_punctuation_and_case(ndt_records: list[dict]) -> None:
+    text = _long_articles(ndt_records, 1)[0]
+    reflowed = re.sub(r"\s+", "  ", text).replace(".", " .").replace(",", ";").upper()
+    original, copy = fingerprint(text), fingerprint(reflowed)
+    assert original is not None and copy is not None
+    assert original.similarity(copy.signature) == 1.0
+    assert original.band_keys == copy.band_keys
+
+
+def test_edited_copy_is_near_and_other_articles_are_not(ndt_records: list[dict]) -> None:
+    first, *others = _long_articles(ndt_records, 40)
+    sentences = first.split("\n")
+    # A wire copy with its second sentence rewritten and a line added at the end.
+    edited = "\n".join([sentences[0], "Dette er en helt ny setning fra desken.", *sentences[2:], "(NTB)"])
+    original, copy = fingerprint(first), fingerprint(edited)
+    assert original is not None and copy is not None
+    assert original.similarity(copy.signature) >= NEAR_DUPLICATE_THRESHOLD
+    assert set(original.band_keys) & set(copy.band_keys)
+    for other in others:
+        other_print = fingerprint(other)
+        assert other_print is not None
+        assert original.similarity(other_print.signature) < 0.3
+
+
+def test_shingles_are_position_independent() -> None:
+    # The same 40 letters at two places in a text give the same shingle hashes.
+    phrase = "utenriksministerbørgebrendesierfremmedkrigere"
+    alone = set(shingle_hashes(phrase).tolist())
+    embedded = set(shingle_hashes("Innledning her. " + phrase + " og så videre").tolist())
+    assert alone and alone <= embedded
+
+
+def test_short_texts_have_no_fingerprint() -> None:
+    assert fingerprint("Kort melding.") is None
+    assert len(shingle_hashes("kort")) == 0
+    assert shingle_hashes("").dtype == np.uint64
