@@ -36,13 +36,14 @@ from sporbar.read import ReadProgress, read_paths
 from sporbar.read.dispatch import expand_paths
 from sporbar.read.source import printable_raw
 from sporbar.store.search_index import SearchIndex
-from sporbar.store.search_terms import base_forms_of, words
 from sporbar.store.sqlite import SQLiteStore
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 DEFAULT_BATCH_SIZE = 1000
+INDEX_COMMIT_ARTICLES = 20_000
+INDEX_COMMIT_SECONDS = 10.0
 AUTO_WORKERS_MIN_BYTES = 20_000_000
 MAX_AUTO_WORKERS = 4
 ProgressCallback = Callable[[int, int, int], None]
@@ -61,11 +62,10 @@ class PreparedArticle:
 
     article: Article
     fingerprint: Fingerprint | None
-    base_text: str
 
 
 def prepare_records(records: list[RawRecord]) -> list[PreparedArticle | Rejection]:
-    """Normalise, fingerprint and analyse records for the index: pure, so it can run in any process."""
+    """Normalise and fingerprint records: pure, so it can run in any process."""
     prepared: list[PreparedArticle | Rejection] = []
     for record in records:
         try:
@@ -73,15 +73,7 @@ def prepare_records(records: list[RawRecord]) -> list[PreparedArticle | Rejectio
         except SporbarError as exc:
             prepared.append(Rejection(record.location, exc.message, _raw_for_report(record)))
             continue
-        text_words = words(article.text)
-        title_words = words(article.title) if article.title else []
-        prepared.append(
-            PreparedArticle(
-                article=article,
-                fingerprint=fingerprint(article.text),
-                base_text=base_forms_of(title_words + text_words),
-            )
-        )
+        prepared.append(PreparedArticle(article=article, fingerprint=fingerprint(article.text)))
     return prepared
 
 
@@ -140,16 +132,17 @@ def ingest_paths(
             pool = ProcessPoolExecutor(max_workers=worker_count, mp_context=multiprocessing.get_context("forkserver"))
         in_flight: deque[Future[list[PreparedArticle | Rejection]]] = deque()
         seen: set[str] = set()
+        index_writes = _IndexWrites(store, index)
 
         def drain(limit: int) -> None:
             while len(in_flight) > limit:
-                _write_batch(store, index, in_flight.popleft().result(), report, seen)
+                _write_batch(store, in_flight.popleft().result(), report, seen, index_writes)
                 if on_progress:
                     on_progress(report.read, progress.bytes_done, progress.total_bytes)
 
         def submit(records: list[RawRecord]) -> None:
             if pool is None:
-                _write_batch(store, index, prepare_records(records), report, seen)
+                _write_batch(store, prepare_records(records), report, seen, index_writes)
                 if on_progress:
                     on_progress(report.read, progress.bytes_done, progress.total_bytes)
                 return
@@ -169,6 +162,7 @@ def ingest_paths(
         if pending:
             submit(pending)
         drain(0)
+        index_writes.commit()
         report.rejected.sort(key=lambda r: (r.location.path, r.location.line or 0))
         if on_progress:
             on_progress(report.read, progress.total_bytes, progress.total_bytes)
@@ -200,12 +194,43 @@ def _raw_for_report(record: RawRecord) -> str | None:
     return printable_raw(record.raw) if record.raw is not None else None
 
 
+class _IndexWrites:
+    """Index articles a batch at a time, committing the index every few seconds.
+
+    A Tantivy commit costs a third of a second whatever its size, and the
+    index indexes in its own thread while Python prepares the next batch, so
+    committing per batch wasted most of that. The store records which revision
+    of each article the index holds (``mark_indexed``) only after a commit, so
+    a crash in between leaves articles that ``sync_index`` indexes again on the
+    next run.
+    """
+
+    def __init__(self, store: SQLiteStore, index: SearchIndex) -> None:
+        self.store, self.index = store, index
+        self.pending: list[str] = []
+        self.last_commit = time.perf_counter()
+
+    def add(self, articles: list[Article]) -> None:
+        self.index.upsert(articles)
+        self.pending.extend(a.id for a in articles)
+        if len(self.pending) >= INDEX_COMMIT_ARTICLES or time.perf_counter() - self.last_commit >= INDEX_COMMIT_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        self.index.commit()
+        self.last_commit = time.perf_counter()
+        if self.pending:
+            revisions = self.store.revisions(self.pending)
+            self.store.mark_indexed([(article_id, revisions[article_id]) for article_id in dict.fromkeys(self.pending)])
+            self.pending = []
+
+
 def _write_batch(
     store: SQLiteStore,
-    index: SearchIndex,
     prepared: list[PreparedArticle | Rejection],
     report: IngestReport,
     seen: set[str],
+    index_writes: _IndexWrites,
 ) -> None:
     usable: list[PreparedArticle] = []
     for item in prepared:
@@ -228,10 +253,7 @@ def _write_batch(
     report.stored += len(batch.new)
     report.updated += len(batch.updated)
     report.near_duplicates += len(links)
-    index.upsert(changed, base_texts={a.id: by_id[a.id].base_text for a in changed})
-    index.commit()
-    revisions = store.revisions([a.id for a in changed])
-    store.mark_indexed([(a.id, revisions[a.id]) for a in changed])
+    index_writes.add(changed)
 
 
 def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport, seen: set[str]) -> _Batch:

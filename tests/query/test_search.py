@@ -119,3 +119,32 @@ def test_search_syntax_parses_or_groups_and_exclusions() -> None:
         ([("mener",)], False),
     ]
     assert parsed.clauses[2].alternatives[0].exact_only
+
+
+def test_search_irregular_forms_and_genitives(news_kb: KnowledgeBase) -> None:
+    # "gå" finds articles that only have "gikk" (irregular past), through the lexicon.
+    only_gikk = [
+        h.article_id
+        for h in news_kb.search("=gikk", limit=1000)
+        if not {"gå", "går", "gått"} & set(words(news_kb.article(h.article_id).text))
+    ]
+    assert only_gikk and set(only_gikk) <= set(hit_ids(news_kb, "gå"))
+    # A name the lexicon does not know matches its genitive through the stem field.
+    genitive_only = [
+        h.article_id
+        for h in news_kb.search("=halvorsens", limit=1000)
+        if "halvorsen" not in words(news_kb.article(h.article_id).text)
+    ]
+    assert genitive_only and set(genitive_only) <= set(hit_ids(news_kb, "Halvorsen"))
+
+
+def test_search_term_expansion_follows_the_lexicon() -> None:
+    from sporbar.store.search_terms import expand
+
+    assert expand("fremmedkriger").forms >= {"fremmedkrigere", "fremmedkrigeren", "fremmedkrigerne"}
+    assert expand("fremmedkriger").stem is None
+    assert "men" not in expand("mener").forms and "mente" in expand("mener").forms
+    assert "koalisjonens" in expand("koalisjon").forms  # genitive added for longer forms
+    assert "mens" not in expand("men").forms  # but not for short ones ("mens" = "while")
+    unknown = expand("stabilitetssone")
+    assert unknown.forms == {"stabilitetssone"} and unknown.matches("stabilitetssoner")

@@ -1,58 +1,56 @@
 """Snippets: the passage of an article where the query's words are densest.
 
-Highlights are computed from the stored text with the same analysis as the
-index (exact form or base form), so every highlighted word is one the index
+Highlights are computed from the stored text with the same word matching as
+the index (``search_terms.expand``), so every highlighted word is one the index
 matched, and the snippet's ``offset`` points back into the stored text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from sporbar.models import Highlight, ParsedQuery, Snippet
-from sporbar.store.search_terms import base_form, word_spans
+from sporbar.store.search_terms import WordMatch, expand, stem
 
 SNIPPET_CHARS = 220
 
 
-def _targets(query: ParsedQuery) -> tuple[set[str], set[str]]:
-    exact: set[str] = set()
-    base: set[str] = set()
+def _targets(query: ParsedQuery) -> list[WordMatch]:
+    targets: list[WordMatch] = []
     for term in query.positive_terms():
-        exact.update(term.words)
-        if not term.exact_only:
-            base.update(base_form(w) for w in term.words)
-    return exact, base
+        for word in term.words:
+            if term.exact_only:
+                targets.append(WordMatch(word, frozenset({word}), None))
+            elif term.is_phrase:
+                # Phrases match word by word as written or through the stem field.
+                targets.append(WordMatch(word, frozenset({word}), stem(word)))
+            else:
+                targets.append(expand(word))
+    return targets
 
 
-def _candidate_pattern(exact: set[str], base: set[str]) -> re.Pattern[str] | None:
-    """Words that could match: the exact forms, or words sharing a base form's first letters.
+def _candidate_pattern(targets: list[WordMatch]) -> re.Pattern[str] | None:
+    """Words that could match: any of the forms, or words starting with a stem.
 
-    Checking only these keeps snippets fast on long articles; irregular forms
-    (``sa`` for ``si``) are caught by the full scan when this finds nothing.
+    Checking only these keeps snippets fast on long articles.
     """
-    stems = {w for w in exact} | {b[: max(2, min(len(b) - 1, 4))] for b in base}
-    if not stems:
+    prefixes = {form for t in targets for form in t.forms} | {t.stem for t in targets if t.stem}
+    if not prefixes:
         return None
-    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
-
-
-def _hits(text: str, exact: set[str], base: set[str], spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    return [(s, e, w) for s, e, w in spans if w in exact or (base and base_form(w) in base)]
 
 
 def make_snippet(text: str, query: ParsedQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
     """Return the best passage of ``text`` for ``query``, with its hits marked."""
-    exact, base = _targets(query)
-    pattern = _candidate_pattern(exact, base)
+    targets = _targets(query)
+    pattern = _candidate_pattern(targets)
     hits: list[tuple[int, int, str]] = []
     if pattern is not None:
-        candidates = ((m.start(), m.end(), m.group().lower()) for m in pattern.finditer(text))
-        hits = _hits(text, exact, base, candidates)
-    if not hits and base:
-        hits = _hits(text, exact, base, word_spans(text))
+        for found in pattern.finditer(text):
+            word = found.group().lower()
+            if any(t.matches(word) for t in targets):
+                hits.append((found.start(), found.end(), word))
     if not hits:
         end = _cut_end(text, 0, width)
         return Snippet(text[:end], 0, ())

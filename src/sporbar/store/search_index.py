@@ -1,10 +1,10 @@
 """The full-text index: Tantivy, derived from the store and rebuildable.
 
-Two text fields hold every word: ``exact`` (lower-cased as written, Tantivy's
-own analyser) and ``base`` (dictionary base forms computed by
-``search_terms``). A word in a query must match either; an exact match adds a
-boosted score so ``mener`` ranks articles with *mener* above ones that only
-share its base form. Dates are stored as day numbers (``date_start`` and
+Two text fields hold every word, both analysed by Tantivy itself: ``exact``
+(lower-cased as written) and ``stem`` (Snowball's Norwegian stemmer). A query
+word matches the forms ``search_terms.expand`` gives it; the word as written
+adds a boosted score, so ``mener`` ranks articles with *mener* above ones that
+only share its base form. Dates are stored as day numbers (``date_start`` and
 ``date_end``) so a month-precise article can be filtered by overlap.
 """
 
@@ -19,9 +19,9 @@ import tantivy
 
 from sporbar.errors import StoreError, StoreLocked
 from sporbar.models import Article, Clause, ParsedQuery, Term
-from sporbar.store.search_terms import base_form, base_forms_text
+from sporbar.store.search_terms import exact_analyzer, expand, stem, stem_analyzer
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: the stem field replaced base forms computed in Python
 EXACT_BOOST = 10.0
 WRITER_HEAP_BYTES = 128_000_000
 
@@ -53,7 +53,7 @@ class SearchIndex:
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
         builder.add_text_field("exact", stored=False, tokenizer_name="nb_exact", index_option="position")
-        builder.add_text_field("base", stored=False, tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field("stem", stored=False, tokenizer_name="nb_stem", index_option="position")
         builder.add_text_field("source", stored=False, tokenizer_name="nb_keyword", index_option="basic")
         builder.add_integer_field("date_start", stored=False, indexed=True, fast=True)
         builder.add_integer_field("date_end", stored=False, indexed=True, fast=True)
@@ -61,9 +61,9 @@ class SearchIndex:
 
     def _register_analyzers(self) -> None:
         # Custom analysers are not stored in the index: register them on every open.
-        exact = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).build()
         keyword = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).filter(tantivy.Filter.lowercase()).build()
-        self.index.register_tokenizer("nb_exact", exact)
+        self.index.register_tokenizer("nb_exact", exact_analyzer())
+        self.index.register_tokenizer("nb_stem", stem_analyzer())
         self.index.register_tokenizer("nb_keyword", keyword)
 
     # -- writing ---------------------------------------------------------------
@@ -76,12 +76,8 @@ class SearchIndex:
                 raise StoreLocked(f"the search index is being written by another process: {exc}") from None
         return self._writer
 
-    def upsert(self, articles: Iterable[Article], *, base_texts: dict[str, str] | None = None) -> None:
-        """Add articles, replacing any earlier version with the same id (call ``commit`` after).
-
-        ``base_texts`` may carry each article's base-form text already computed
-        (by ingest workers), keyed by article id.
-        """
+    def upsert(self, articles: Iterable[Article]) -> None:
+        """Add articles, replacing any earlier version with the same id (call ``commit`` after)."""
         writer = self._writer_or_open()
         for article in articles:
             writer.delete_documents_by_term("id", article.id)
@@ -89,8 +85,7 @@ class SearchIndex:
             document.add_text("id", article.id)
             body = self.indexed_body(article)
             document.add_text("exact", body)
-            base = base_texts.get(article.id) if base_texts else None
-            document.add_text("base", base if base is not None else base_forms_text(body))
+            document.add_text("stem", body)
             if article.source:
                 document.add_text("source", article.source)
             document.add_integer("date_start", day_number(article.date.start))
@@ -170,24 +165,30 @@ class SearchIndex:
         return hits, int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stub
 
     def _term_query(self, term: Term) -> tantivy.Query:
-        exact_words: list[str | tuple[int, str]] = list(term.words)
         if term.is_phrase:
-            exact = tantivy.Query.phrase_query(self.schema, "exact", exact_words)
-            base_words: list[str | tuple[int, str]] = [base_form(w) for w in term.words]
-            if base_words == exact_words or term.exact_only:
-                return exact  # the base-form phrase would find the same articles again, at twice the cost
-            base = tantivy.Query.phrase_query(self.schema, "base", base_words)
-        else:
-            exact = tantivy.Query.term_query(self.schema, "exact", term.words[0])
-            base = tantivy.Query.term_query(self.schema, "base", base_form(term.words[0]))
+            phrase_words: list[str | tuple[int, str]] = list(term.words)
+            exact = tantivy.Query.phrase_query(self.schema, "exact", phrase_words)
+            stems: list[str | tuple[int, str]] = [stem(w) for w in term.words]
+            if term.exact_only or stems == phrase_words:
+                return exact  # the stem phrase would find the same articles again, at twice the cost
+            return self._prefer_exact(exact, [tantivy.Query.phrase_query(self.schema, "stem", stems)])
+        word = term.words[0]
+        exact = tantivy.Query.term_query(self.schema, "exact", word)
         if term.exact_only:
             return exact
-        return tantivy.Query.boolean_query(
-            [
-                (tantivy.Occur.Should, base),
-                (tantivy.Occur.Should, tantivy.Query.boost_query(exact, EXACT_BOOST)),
-            ]
-        )
+        match = expand(word)
+        others = [tantivy.Query.term_query(self.schema, "exact", form) for form in sorted(match.forms - {word})]
+        if match.stem is not None:
+            others.append(tantivy.Query.term_query(self.schema, "stem", match.stem))
+        return self._prefer_exact(exact, others)
+
+    @staticmethod
+    def _prefer_exact(exact: tantivy.Query, others: list[tantivy.Query]) -> tantivy.Query:
+        if not others:
+            return exact
+        should = [(tantivy.Occur.Should, tantivy.Query.boost_query(exact, EXACT_BOOST))]
+        should.extend((tantivy.Occur.Should, q) for q in others)
+        return tantivy.Query.boolean_query(should)
 
     def _clause_query(self, clause: Clause) -> tantivy.Query:
         if len(clause.alternatives) == 1:

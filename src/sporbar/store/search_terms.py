@@ -1,25 +1,55 @@
-"""How words become search terms: the exact form and the base form.
+"""How words become search terms: the word as written, its other forms, its stem.
 
-Snowball's Norwegian stemmer both over- and under-stems news vocabulary
-(``mener`` → ``men``, but ``fremmedkriger`` → ``fremmedkr`` while
-``fremmedkrigere`` → ``fremmedkriger``, so one cannot find the other). sporbar
-therefore indexes every word twice: lower-cased as written, and as its
-dictionary base form from simplemma's Bokmål lexicon, which also splits
-unknown compounds (``stabilitetssoner`` → ``stabilitetssone``). Queries are
-analysed by the same functions, so the index and the query always agree.
+Ingest indexes every word twice, both inside Tantivy: lower-cased as written
+(``exact``) and Snowball-stemmed (``stem``). Everything cleverer happens at
+query time, so indexing never runs Python per word:
+
+* a word the Bokmål lexicon knows matches the forms of its base form
+  (``fremmedkriger`` → fremmedkrigere, fremmedkrigeren, fremmedkrigerne;
+  ``gikk`` → gå, går, gått), and their genitives, all in the exact field.
+  Snowball alone both over- and under-stems news vocabulary (``mener`` →
+  ``men``; ``fremmedkriger`` → ``fremmedkr`` but ``fremmedkrigere`` →
+  ``fremmedkriger``), so it is not used for such words;
+* a word the lexicon does not know (names, new compounds: ``Brende``,
+  ``stabilitetssone``) matches through its Snowball stem (``Brendes``,
+  ``stabilitetssoner``).
+
+The exact word always scores highest. Snippets use the same ``WordMatch``, so
+every highlighted word is one the index matched.
 """
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
 
 import simplemma
+import tantivy
 
 # Alphanumeric runs, the same split as Tantivy's "simple" tokenizer.
 WORD = re.compile(r"[^\W_]+")
+# Genitive -s is productive and missing from the lexicon; short words would gain
+# false friends (men → mens "while"), so only longer forms get one.
+GENITIVE_MIN_LENGTH = 5
 _BASE_FORMS: dict[str, str] = {}
 _CACHE_LIMIT = 2_000_000
+
+
+def exact_analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).build()
+
+
+def stem_analyzer() -> tantivy.TextAnalyzer:
+    return (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stemmer("norwegian"))
+        .build()
+    )
 
 
 def words(text: str) -> list[str]:
@@ -34,7 +64,7 @@ def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def base_form(word: str) -> str:
-    """Return the base form of one lower-cased word (cached: news vocabulary repeats)."""
+    """Return the dictionary base form of one lower-cased word (cached: news vocabulary repeats)."""
     form = _BASE_FORMS.get(word)
     if form is None:
         if word.isdigit() or len(word) < 3:
@@ -49,16 +79,49 @@ def base_form(word: str) -> str:
     return form
 
 
-def base_forms_text(text: str) -> str:
-    """Return a text's words as base forms joined by spaces, ready for a whitespace tokenizer."""
-    return base_forms_of(words(text))
+@cache
+def inflections() -> dict[str, str]:
+    """Return ``{base form: its other forms, space-separated}`` from the shipped table."""
+    data = resources.files("sporbar.lang.nb").joinpath("data/inflections.tsv.gz").read_bytes()
+    table: dict[str, str] = {}
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lemma, _, forms = line.partition("\t")
+            table[lemma] = forms
+    return table
 
 
-def base_forms_of(lowered_words: list[str]) -> str:
-    """Return already tokenised, lower-cased words as base forms joined by spaces."""
-    cache = _BASE_FORMS
-    for word in set(lowered_words).difference(cache):
-        base_form(word)
-    if len(cache) >= _CACHE_LIMIT:
-        return " ".join([cache.get(w) or base_form(w) for w in lowered_words])
-    return " ".join(map(cache.__getitem__, lowered_words))
+_STEMMER = stem_analyzer()
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Return the Snowball stem of one lower-cased word, exactly as the index's stem field has it."""
+    tokens = _STEMMER.analyze(word)
+    return tokens[0] if tokens else word
+
+
+@dataclass(frozen=True, slots=True)
+class WordMatch:
+    """What one query word matches: itself, other forms of it, or (unknown words) its stem."""
+
+    word: str
+    forms: frozenset[str]
+    stem: str | None
+
+    def matches(self, candidate: str) -> bool:
+        """Whether a lower-cased word of a text is a hit for this query word."""
+        return candidate in self.forms or (self.stem is not None and stem(candidate) == self.stem)
+
+
+@lru_cache(maxsize=10_000)
+def expand(word: str) -> WordMatch:
+    """Return the ``WordMatch`` of one lower-cased query word."""
+    table = inflections()
+    lemma = base_form(word)
+    known = [forms for key in {lemma, word} if (forms := table.get(key))]
+    if not known:
+        return WordMatch(word, frozenset({word}), stem(word))
+    forms = {word, lemma, *" ".join(known).split()}
+    forms |= {f + "s" for f in list(forms) if len(f) >= GENITIVE_MIN_LENGTH and not f.endswith(("s", "x", "z"))}
+    return WordMatch(word, frozenset(forms), None)
