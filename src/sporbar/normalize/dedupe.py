@@ -16,6 +16,7 @@ into words in Python cost more than storing and indexing them.
 
 from __future__ import annotations
 
+import threading
 import zlib
 from dataclasses import dataclass
 
@@ -32,7 +33,8 @@ SAMPLE_ABOVE = 160
 SAMPLE_MODULUS = 16
 # Part of every band key: fingerprints of another scheme never meet in a band.
 SCHEME = b"chars32"
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=20170301)
+# One MinHash per thread, cleared for each text: building one parses its permutations every time.
+_LOCAL = threading.local()
 _BASE = np.uint64(0x100000001B3)  # odd, so it has an inverse modulo 2**64
 _BASE_INVERSE = np.uint64(pow(0x100000001B3, -1, 2**64))
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -113,22 +115,15 @@ def signature_from_bytes(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint32).astype(np.uint64)
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 def fingerprint(text: str) -> Fingerprint | None:
     """Return the text's fingerprint, or None when it is too short to compare."""
     hashes = shingle_hashes(text)
     if len(hashes) == 0 or len(text) < MIN_TEXT_BYTES:
         return None
-    minhash = MinHash(
-        num_perm=NUM_PERM,
-        seed=20170301,
-        hashfunc=_identity,
-        permutations=_TEMPLATE.permutations,
-        scheme=_TEMPLATE.scheme,
-    )
+    minhash: MinHash | None = getattr(_LOCAL, "minhash", None)
+    if minhash is None:
+        minhash = _LOCAL.minhash = MinHash(num_perm=NUM_PERM, seed=20170301, hashfunc=lambda value: value)
+    minhash.clear()
     minhash.update_batch(hashes.tolist())
     signature = minhash.hashvalues.astype(np.uint64)
     return Fingerprint(signature=signature, band_keys=band_keys(signature))
