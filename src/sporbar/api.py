@@ -152,7 +152,18 @@ class KnowledgeBase:
         An article matches a date range when its own date (kept at the
         precision its source gave, e.g. a whole month) overlaps the range.
         """
-        hits, _ = self.search_with_total(query, since=since, until=until, sources=sources, limit=limit, offset=offset)
+        # Without a total the index can skip articles that cannot reach the top ``limit``.
+        hits, _ = search_query(
+            self.store,
+            self.index,
+            query,
+            since=_start_of(since),
+            until=_end_of(until),
+            sources=sources,
+            limit=limit,
+            offset=offset,
+            count=False,
+        )
         return hits
 
     def search_with_total(
@@ -166,7 +177,7 @@ class KnowledgeBase:
         offset: int = 0,
     ) -> tuple[list[SearchHit], int]:
         """Like ``search``, and also return how many articles match in all."""
-        return search_query(
+        hits, total = search_query(
             self.store,
             self.index,
             query,
@@ -176,6 +187,7 @@ class KnowledgeBase:
             limit=limit,
             offset=offset,
         )
+        return hits, total or 0
 
     def article(self, article_id: str) -> Article:
         """Return one article by id; raise ``ArticleNotFound``."""

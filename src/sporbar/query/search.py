@@ -26,13 +26,16 @@ def search(
     sources: Sequence[str] = (),
     limit: int = 10,
     offset: int = 0,
-) -> tuple[list[SearchHit], int]:
-    """Return ``(hits, total)`` for a query in sporbar's search syntax."""
+    count: bool = True,
+) -> tuple[list[SearchHit], int | None]:
+    """Return ``(hits, total)`` for a query in sporbar's search syntax (total None unless ``count``)."""
     query = parse_query(text)
     limit = max(1, min(limit, MAX_LIMIT))
     if offset > MAX_OFFSET:
         raise InvalidQuery(f"offset {offset:,} is past the last page served ({MAX_OFFSET:,}); narrow the query or the dates")
-    ranked, total = index.search(query, since=since, until=until, sources=sources, limit=limit, offset=max(0, offset))
+    ranked, total = index.search(
+        query, since=since, until=until, sources=sources, limit=limit, offset=max(0, offset), count=count
+    )
     articles = store.articles_by_id([article_id for article_id, _ in ranked])
     hits = []
     seen: set[str] = set()

@@ -7,10 +7,8 @@ matched, and the snippet's ``offset`` points back into the stored text.
 
 from __future__ import annotations
 
-import re
-
 from sporbar.models import Highlight, ParsedQuery, Snippet
-from sporbar.store.search_terms import WordMatch, expand, stem
+from sporbar.store.search_terms import WORD, WordMatch, expand, stem, word_spans
 
 SNIPPET_CHARS = 220
 
@@ -29,28 +27,35 @@ def _targets(query: ParsedQuery) -> list[WordMatch]:
     return targets
 
 
-def _candidate_pattern(targets: list[WordMatch]) -> re.Pattern[str] | None:
-    """Words that could match: any of the forms, or words starting with a stem.
+def _hits(text: str, targets: list[WordMatch]) -> list[tuple[int, int, str]]:
+    """Return ``(start, end, word)`` of every word in ``text`` that one of the targets matches.
 
-    Checking only these keeps snippets fast on long articles.
+    Each form and stem is looked for with ``str.find`` (C speed, no Python per
+    word of the article), then checked to start a word and to match in full.
     """
-    prefixes = {form for t in targets for form in t.forms} | {t.stem for t in targets if t.stem}
-    if not prefixes:
-        return None
-    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*", re.IGNORECASE)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased: offsets would drift
+        return [(s, e, w) for s, e, w in word_spans(text) if any(t.matches(w) for t in targets)]
+    needles = {form for t in targets for form in t.forms} | {t.stem for t in targets if t.stem}
+    found: dict[int, tuple[int, int, str]] = {}
+    for needle in needles:
+        at = lowered.find(needle)
+        while at != -1:
+            if at not in found and (at == 0 or not _is_word_char(lowered[at - 1])):
+                word = WORD.match(lowered, at)
+                if word is not None and any(t.matches(word.group()) for t in targets):
+                    found[at] = (at, word.end(), word.group())
+            at = lowered.find(needle, at + 1)
+    return [found[at] for at in sorted(found)]
+
+
+def _is_word_char(character: str) -> bool:
+    return character.isalnum()
 
 
 def make_snippet(text: str, query: ParsedQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
     """Return the best passage of ``text`` for ``query``, with its hits marked."""
-    targets = _targets(query)
-    pattern = _candidate_pattern(targets)
-    hits: list[tuple[int, int, str]] = []
-    if pattern is not None:
-        for found in pattern.finditer(text):
-            word = found.group().lower()
-            if any(t.matches(word) for t in targets):
-                hits.append((found.start(), found.end(), word))
+    hits = _hits(text, _targets(query))
     if not hits:
         end = _cut_end(text, 0, width)
         return Snippet(text[:end], 0, ())

@@ -141,8 +141,13 @@ class SearchIndex:
         sources: Sequence[str] = (),
         limit: int = 10,
         offset: int = 0,
-    ) -> tuple[list[tuple[str, float]], int]:
-        """Return ``([(article_id, score)], total_matches)``, best first; newest first for an empty query."""
+        count: bool = True,
+    ) -> tuple[list[tuple[str, float]], int | None]:
+        """Return ``([(article_id, score)], total_matches)``, best first; newest first for an empty query.
+
+        Counting visits every match; without it (``count=False``, total None) Tantivy skips
+        blocks of documents that cannot make the top ``limit``.
+        """
         must: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for clause in query.clauses:
             occur = tantivy.Occur.MustNot if clause.exclude else tantivy.Occur.Must
@@ -155,14 +160,15 @@ class SearchIndex:
         combined = tantivy.Query.boolean_query(must)
         searcher = self.index.searcher()
         if query.is_empty:
-            result = searcher.search(combined, limit=limit, offset=offset, count=True, order_by_field="date_start")
+            result = searcher.search(combined, limit=limit, offset=offset, count=count, order_by_field="date_start")
         else:
-            result = searcher.search(combined, limit=limit, offset=offset, count=True)
+            result = searcher.search(combined, limit=limit, offset=offset, count=count)
         hits = []
         for score, address in result.hits:
             document = searcher.doc(address)
             hits.append((document["id"][0], float(score)))
-        return hits, int(result.count or 0)  # type: ignore[attr-defined]  # missing from the stub
+        total = result.count  # type: ignore[attr-defined]  # missing from the stub
+        return hits, int(total) if count and total is not None else None
 
     def _term_query(self, term: Term) -> tantivy.Query:
         if term.is_phrase:
