@@ -347,7 +347,7 @@ def analyse_pending(
 
     pipeline = with_extractors(nlp if nlp is not None else load())
     model = model_id(pipeline)
-    pending_ids = [a.id for a in store.articles_needing_analysis(model, limit=10**9)]
+    pending_ids = store.ids_needing_analysis(model)
     if not pending_ids:
         return 0
 
