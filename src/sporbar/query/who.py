@@ -13,14 +13,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 
 def _person_key(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+def role_holders(store: Store, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
     """Every person seen in a role (optionally of one org), with first and last dates and evidence, oldest first."""
     people: dict[str, dict[str, Any]] = {}
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -47,7 +47,7 @@ def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> li
     return sorted(holders, key=lambda h: (h["first_seen"], h["person"]))
 
 
-def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
+def _evidence(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     article = store.article(row["article_id"])
     sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
     text = article.text if article else ""
@@ -63,7 +63,7 @@ def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def who(store: SQLiteStore, role: str, *, org: str | None = None, at: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+def who(store: Store, role: str, *, org: str | None = None, at: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
     """Answer "who was ROLE (of ORG) at DATE?" with holders and their evidence."""
     holders = role_holders(store, role, org=org)
     answer: dict[str, Any] = {"role": role.lower(), "org": org, "at": None, "holders": [], "inferred": False}

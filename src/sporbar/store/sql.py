@@ -290,6 +290,15 @@ class SQLStore:
                 [(rev, id_, rev) for id_, rev in revisions],
             )
 
+    def index_identity(self) -> str | None:
+        """The identity of the search index that ``indexed_revision`` speaks for (None before the first)."""
+        row = self._cursor("SELECT value FROM store_meta WHERE key = 'index_id'").fetchone()
+        return str(row[0]) if row else None
+
+    def set_index_identity(self, identity: str) -> None:
+        with self.atomic():
+            self._replace_rows("store_meta", ("key", "value"), ("key",), [("index_id", identity)])
+
     def mark_all_unindexed(self) -> None:
         with self.atomic():
             self._cursor("UPDATE articles SET indexed_revision = 0")
@@ -666,7 +675,6 @@ class SQLStore:
 
     def entity_profile(self, entity_id: str) -> dict[str, Any]:
         """Aliases, articles, first and last seen, quotes and roles of one entity."""
-        c = self.conn
         canonical, label = self._cursor("SELECT canonical, label FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
         aliases = [row[0] for row in self._cursor(
             "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC, text", (entity_id,)
@@ -838,7 +846,6 @@ class SQLStore:
     # -- statistics ----------------------------------------------------------
 
     def stats(self) -> dict[str, Any]:
-        c = self.conn
         total, first, last = self._cursor("SELECT count(*), min(date_start), max(date_end) FROM articles").fetchone()
         sources = self._cursor(
             "SELECT coalesce(source, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
