@@ -41,6 +41,10 @@ class Store(Protocol):
 
     def size_bytes(self) -> int: ...
 
+    def run_sql(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one statement in the shared SQL (``?`` placeholders) and return its rows."""
+        ...
+
     def existing(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
         """Return ``{id: (text_hash, record_hash)}`` for stored ids and ``{text_hash: id}`` for stored texts."""
         ...

@@ -129,6 +129,10 @@ class SQLStore:
         """Where the store is, fit to show (no password)."""
         raise NotImplementedError
 
+    def run_sql(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one statement in the shared SQL (``?`` placeholders) and return its rows: for tools, benchmarks and tests."""
+        return list(self._cursor(sql, params))
+
     def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, skip_conflicts: bool = False) -> None:
         """Insert many rows; with ``skip_conflicts`` rows that break a uniqueness constraint are left out."""
         verb = "INSERT OR IGNORE" if skip_conflicts else "INSERT"
