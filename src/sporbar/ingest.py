@@ -42,6 +42,8 @@ from sporbar.store.interface import Store
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from sporbar.analyze.distributed import _BatchAnalyser
+
 DEFAULT_BATCH_SIZE = 1000
 AUTO_WORKERS_MIN_BYTES = 20_000_000
 MAX_AUTO_WORKERS = 4
@@ -353,12 +355,14 @@ def analyse_pending(
     """Run the language pipeline over every article not yet analysed by it; return how many were analysed.
 
     Results land in the store ``save_every`` articles per transaction. With
-    ``dask`` the pipeline runs on that Dask cluster's workers (each loads the
-    shipped model once); this process only reads articles and writes results.
+    ``workers`` > 1 the shipped pipeline runs in that many local processes, with
+    ``dask`` on that Dask cluster's workers (each loads the model once); this
+    process then only reads articles and writes results.
     """
     from sporbar.analyze.language_model import load
     from sporbar.analyze.pipeline import analyse_articles, model_id, with_extractors
 
+    analyser: _BatchAnalyser | None = None
     if dask is not None:
         from sporbar.analyze.distributed import DaskAnalyser
 
@@ -366,12 +370,17 @@ def analyse_pending(
             raise SporbarError("a Dask cluster runs the shipped language model; a pipeline of your own runs locally")
         analyser = DaskAnalyser(dask)
         model = analyser.model
+    elif workers > 1 and nlp is None:
+        from sporbar.analyze.distributed import LocalAnalyser
+
+        analyser = LocalAnalyser(workers)
+        model = analyser.model
     else:
         pipeline = with_extractors(nlp if nlp is not None else load())
         model = model_id(pipeline)
     pending_ids = store.ids_needing_analysis(model)
     if not pending_ids:
-        if dask is not None:
+        if analyser is not None:
             analyser.close()
         return 0
 
@@ -384,7 +393,7 @@ def analyse_pending(
     done = 0
     results: list[Analysis] = []
     try:
-        analyses = analyser.analyse(articles()) if dask is not None else analyse_articles(pipeline, articles(), workers=workers)
+        analyses = analyser.analyse(articles()) if analyser is not None else analyse_articles(pipeline, articles())
         for analysis in analyses:
             results.append(analysis)
             if len(results) >= save_every:
@@ -394,7 +403,7 @@ def analyse_pending(
                 if on_progress:
                     on_progress(done, len(pending_ids))
     finally:
-        if dask is not None:
+        if analyser is not None:
             analyser.close()
     if results:
         store.save_analyses(results)

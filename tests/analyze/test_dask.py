@@ -1,4 +1,4 @@
-"""The language stage on a Dask cluster: the same analysis as a local run, article by article, in both backends."""
+"""The language stage in worker processes (a Dask cluster, the local pool): the same analysis as a one-process run."""
 
 from __future__ import annotations
 
@@ -68,3 +68,11 @@ def test_dask_analysis_equals_a_local_run(archives: Archives, scheduler: str, sa
         # Nothing is left for the next run, and the stories were formed from the stored analyses.
         assert archive.analyze(dask=scheduler) == 0
         assert sum(s["articles"] for s in archive.stories()) == len(ids)
+
+
+def test_local_worker_pool_analysis_equals_a_one_process_run(tmp_path: Path, sample: list[Path], local_kb: KnowledgeBase) -> None:
+    with sporbar.open(tmp_path / "pool.db") as archive:
+        report = archive.ingest(sample, workers=2, batch_size=3)
+        assert report.analysed == 2 + NDT_SAMPLE
+        for article in local_kb.articles():
+            assert facts(archive, article.id) == facts(local_kb, article.id), article.id

@@ -1,24 +1,29 @@
-"""The language stage on a Dask cluster (``sporbar ingest --dask tcp://host:8786``).
+"""The language stage in worker processes: local ones (``--workers N``) or a Dask cluster (``--dask tcp://host:8786``).
 
 The driver (the ``sporbar`` process) reads pending articles from the store,
-sends them to the cluster in small batches and writes the analyses back in
-transactions, as a local run does. Each worker process loads the shipped
-model once: a worker plugin loads it when the worker joins, and
-``language_model.load`` keeps it for every later task in that process. Workers
-need this same sporbar installed; they never touch the store.
+sends them to the workers in small batches and writes the analyses back in
+transactions. Both kinds of worker run the same function, ``analyse_batch``,
+and load the shipped model once per process (``language_model.load`` keeps it;
+a Dask worker plugin and the local pool's initializer load it up front).
+Workers never touch the store; Dask workers need this same sporbar installed.
+
+spaCy's own ``n_process`` is not used: it ships parsed Docs between processes,
+and the extractors' records on ``Doc._`` cannot be serialised that way.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sporbar.errors import SporbarError
 from sporbar.models import Analysis, Article
 
-TASK_ARTICLES = 16
+TASK_ARTICLES = 8
 TASKS_PER_WORKER = 3  # queued per worker, so none waits for the driver between tasks
 
 
@@ -59,8 +64,80 @@ def _worker_plugin() -> Any:
     return LoadLanguageModel()
 
 
-class DaskAnalyser:
-    """Sends articles to a Dask cluster and yields their analyses in input order."""
+class _BatchAnalyser:
+    """Sends articles to workers in batches and yields their analyses in input order."""
+
+    task_articles = TASK_ARTICLES
+    model: str
+
+    def workers(self) -> int:
+        raise NotImplementedError
+
+    def _submit(self, batch: list[Article]) -> Any:
+        """Start ``analyse_batch(batch)`` on a worker; return a future."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
+        """Yield one analysis per article, in order; at most a few tasks per worker are in flight."""
+        window = TASKS_PER_WORKER * self.workers()
+        in_flight: deque[Any] = deque()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.task_articles:
+                in_flight.append(self._submit(batch))
+                batch = []
+                while len(in_flight) > window:
+                    yield from self._results(in_flight.popleft())
+        if batch:
+            in_flight.append(self._submit(batch))
+        while in_flight:
+            yield from self._results(in_flight.popleft())
+
+    def _results(self, future: Any) -> Iterator[Analysis]:
+        analyses: list[Analysis] = future.result()
+        for analysis in analyses:
+            if analysis.model != self.model:
+                raise SporbarError(
+                    f"a worker runs another sporbar ({analysis.model}); install this one ({self.model}) on every worker"
+                )
+        yield from analyses
+
+
+class LocalAnalyser(_BatchAnalyser):
+    """A pool of local worker processes, each with the model loaded once."""
+
+    def __init__(self, workers: int) -> None:
+        self.model = shipped_model_id()
+        self._workers = workers
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_pipeline
+        )
+
+    def workers(self) -> int:
+        return self._workers
+
+    def warm(self) -> None:
+        """Start every worker and load its model now (for timing the steady state)."""
+        for future in [self.pool.submit(_pipeline_ready) for _ in range(2 * self._workers)]:
+            future.result()
+
+    def _submit(self, batch: list[Article]) -> Any:
+        return self.pool.submit(analyse_batch, batch)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _pipeline_ready() -> bool:
+    return _pipeline() is not None
+
+
+class DaskAnalyser(_BatchAnalyser):
+    """Sends articles to a Dask cluster."""
 
     def __init__(self, address: str, *, task_articles: int = TASK_ARTICLES) -> None:
         try:
@@ -79,31 +156,8 @@ class DaskAnalyser:
     def workers(self) -> int:
         return max(1, len(self.client.scheduler_info().get("workers", {})))
 
-    def analyse(self, articles: Iterable[Article]) -> Iterator[Analysis]:
-        """Yield one analysis per article, in order; at most a few tasks per worker are in flight."""
-        window = TASKS_PER_WORKER * self.workers()
-        in_flight: deque[Any] = deque()
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= self.task_articles:
-                in_flight.append(self.client.submit(analyse_batch, batch, pure=False))
-                batch = []
-                while len(in_flight) > window:
-                    yield from self._results(in_flight.popleft())
-        if batch:
-            in_flight.append(self.client.submit(analyse_batch, batch, pure=False))
-        while in_flight:
-            yield from self._results(in_flight.popleft())
-
-    def _results(self, future: Any) -> Iterator[Analysis]:
-        analyses: list[Analysis] = future.result()
-        for analysis in analyses:
-            if analysis.model != self.model:
-                raise SporbarError(
-                    f"a Dask worker runs another sporbar ({analysis.model}); install this one ({self.model}) on every worker"
-                )
-        yield from analyses
+    def _submit(self, batch: list[Article]) -> Any:
+        return self.client.submit(analyse_batch, batch, pure=False)
 
     def close(self) -> None:
         self.client.close()

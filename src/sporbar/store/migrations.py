@@ -326,6 +326,21 @@ def _story_keys(conn: Schema) -> None:
     )
 
 
+@migration(9, "entity lookups: folded names, speakers and role holders by entity")
+def _entity_lookups(conn: Schema) -> None:
+    # An entity page looks a name up case-insensitively and then everything said or held by that entity:
+    # without these, each is a scan of the whole mentions, quotes or roles table.
+    run_script(
+        conn,
+        """
+        CREATE INDEX mentions_canonical_folded ON mentions (casefold(canonical));
+        CREATE INDEX mentions_text_folded ON mentions (casefold(text));
+        CREATE INDEX quotes_speaker_entity ON quotes (speaker_entity_id);
+        CREATE INDEX roles_person_entity ON roles (person_entity_id);
+        """,
+    )
+
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

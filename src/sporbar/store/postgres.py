@@ -29,6 +29,8 @@ URL_PREFIXES = ("postgresql://", "postgres://")
 # Below this many rows a multi-row INSERT is cheaper than COPY into a staging table.
 COPY_MIN_ROWS = 50
 _staging_names = itertools.count()
+# One writer per store: the lock is named after the schema, so stores in other schemas do not block each other.
+_WRITER_LOCK = "hashtextextended('sporbar-writer:' || current_schema(), 0)"
 
 
 def is_postgres_url(target: object) -> bool:
@@ -176,7 +178,7 @@ class PostgresStore(SQLStore):
         import psycopg
 
         conn = psycopg.connect(self.url, autocommit=True)
-        got = conn.execute("SELECT pg_try_advisory_lock(hashtextextended('sporbar-writer:' || current_schema(), 0))").fetchone()
+        got = conn.execute(f"SELECT pg_try_advisory_lock({_WRITER_LOCK})").fetchone()
         if not got or not got[0]:
             conn.close()
             raise StoreLocked(
@@ -186,8 +188,13 @@ class PostgresStore(SQLStore):
 
     def release_writer(self) -> None:
         if self._writer is not None:
-            self._writer.close()  # ending the session releases the advisory lock
-            self._writer = None
+            # Unlock before closing: a closed connection's server process lets go of its locks only as it exits,
+            # which can be after this process has asked for the lock again.
+            try:
+                self._writer.execute(f"SELECT pg_advisory_unlock({_WRITER_LOCK})")
+            finally:
+                self._writer.close()
+                self._writer = None
 
     # -- primitives ------------------------------------------------------------
 
