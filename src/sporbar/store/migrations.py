@@ -123,10 +123,10 @@ def _articles(conn: Schema) -> None:
             DO $$ BEGIN
             IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN
                 CREATE FUNCTION casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-                    RETURN lower(value COLLATE "und-x-icu");
+                    AS $f$ SELECT lower(value COLLATE "und-x-icu") $f$;
             ELSE
                 CREATE FUNCTION casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-                    RETURN lower(value);
+                    AS $f$ SELECT lower(value) $f$;
             END IF;
             END $$
             """

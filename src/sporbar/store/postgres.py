@@ -106,7 +106,7 @@ class PostgresStore(SQLStore):
             # Connect once first: a wrong URL gets psycopg's own message, not a pool timeout.
             psycopg.connect(url, connect_timeout=10).close()
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(url)}: {str(exc).strip()}") from None
+            raise StoreError(f"cannot connect to PostgreSQL at {describe_url(url)}: {' '.join(str(exc).split())}") from None
         size = pool_size or int(os.environ.get("SPORBAR_PG_POOL", "8"))
         self.pool = ConnectionPool(
             url, min_size=1, max_size=max(1, size), kwargs={"autocommit": True}, open=True, name="sporbar", timeout=60
