@@ -1,10 +1,18 @@
-"""Shared fixtures: the real inputs (seeds, NDT news corpus) and a fresh archive per test."""
+"""Shared fixtures: the real inputs (seeds, NDT news corpus) and a fresh archive per test.
+
+Archives come in both backends: ``sqlite`` (a file in a temporary folder) and
+``postgres`` (a fresh schema in the database ``$SPORBAR_TEST_PG`` names, with
+its search index in a temporary folder). ``bash .ci/run`` starts a PostgreSQL
+server and sets ``$SPORBAR_TEST_PG``; without it the postgres cases are skipped
+(and under CI they fail, so CI can never pass without PostgreSQL).
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +25,77 @@ SHARED = Path(os.environ.get("SPORBAR_SHARED", ROOT.parent / "shared"))
 SEEDS_DIR = ROOT / "examples" / "seeds"
 NDT_NEWS = SHARED / "corpora" / "ndt-nob-news.jsonl"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PG_URL = os.environ.get("SPORBAR_TEST_PG")
+BACKENDS = ("sqlite", "postgres")
+
+
+def require_postgres() -> str:
+    if PG_URL:
+        return PG_URL
+    if os.environ.get("CI"):
+        pytest.fail("CI must test PostgreSQL: $SPORBAR_TEST_PG is not set (bash .ci/run starts a server and sets it)")
+    pytest.skip("PostgreSQL: set $SPORBAR_TEST_PG=postgresql://… (bash .ci/run starts a throw-away server and sets it)")
+
+
+def postgres_schema_url(base_url: str, schema: str) -> str:
+    """The URL of one schema in the test database (its own store)."""
+    joiner = "&" if "?" in base_url else "?"
+    return f"{base_url}{joiner}options=-csearch_path%3D{schema}"
+
+
+class Archives:
+    """Makes fresh stores of one backend and removes them afterwards."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend = backend
+        self.folder = folder
+        self._cleanups: list[Callable[[], None]] = []
+
+    def target(self, name: str) -> tuple[str | Path, Path | None]:
+        """A new, empty store location and its index folder (None: the default beside a SQLite file)."""
+        if self.backend == "sqlite":
+            return self.folder / f"{name}.db", None
+        import psycopg
+
+        base = require_postgres()
+        schema = f"t_{name.replace('-', '_')}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+
+        def drop() -> None:
+            with psycopg.connect(base, autocommit=True) as conn:
+                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+        self._cleanups.append(drop)
+        return postgres_schema_url(base, schema), self.folder / f"{name}.index"
+
+    def open(self, name: str) -> KnowledgeBase:
+        target, index = self.target(name)
+        return sporbar.open(target, index=index)
+
+    def cleanup(self) -> None:
+        for drop in self._cleanups:
+            drop()
+
+
+@pytest.fixture(params=BACKENDS)
+def archives(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Archives]:
+    """Fresh stores of each backend, per test."""
+    if request.param == "postgres":
+        require_postgres()
+    made = Archives(request.param, tmp_path)
+    yield made
+    made.cleanup()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_archives(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archives]:
+    """Fresh stores of each backend, shared by one test module."""
+    if request.param == "postgres":
+        require_postgres()
+    made = Archives(request.param, tmp_path_factory.mktemp(request.param))
+    yield made
+    made.cleanup()
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +116,8 @@ def ndt_records(ndt_path: Path) -> list[dict]:
 
 
 @pytest.fixture()
-def kb(tmp_path: Path) -> Iterator[KnowledgeBase]:
-    archive = sporbar.open(tmp_path / "test.db")
+def kb(archives: Archives) -> Iterator[KnowledgeBase]:
+    archive = archives.open("test")
     yield archive
     archive.close()
 
@@ -51,13 +130,18 @@ def seeded_kb(kb: KnowledgeBase, seeds_dir: Path) -> KnowledgeBase:
 
 
 @pytest.fixture(scope="module")
-def news_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, ndt_path: Path) -> Iterator[KnowledgeBase]:
-    """The seeds and the whole NDT corpus, ingested once per test module (read-only use)."""
-    archive = sporbar.open(tmp_path_factory.mktemp("news") / "news.db")
+def news_kb(module_archives: Archives, seeds_dir: Path, ndt_path: Path) -> Iterator[KnowledgeBase]:
+    """The seeds and the whole NDT corpus, ingested once per test module and backend (read-only use)."""
+    archive = module_archives.open("news")
     report = archive.ingest([seeds_dir, ndt_path], analyze=False)
     assert report.stored == 311 and report.ok
     yield archive
     archive.close()
+
+
+def db_args(archive: KnowledgeBase) -> list[str]:
+    """The CLI options that name an archive's store and index."""
+    return ["--db", str(archive.path), "--index", str(archive.index_path)]
 
 
 def seed_article_ids(archive: KnowledgeBase) -> dict[str, str]:

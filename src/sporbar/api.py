@@ -21,11 +21,11 @@ from types import TracebackType
 from typing import IO, Any
 
 from sporbar import ingest as ingest_stage
-from sporbar.errors import ArticleNotFound, SporbarError
+from sporbar.errors import ArticleNotFound, SporbarError, StoreError
 from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, SearchHit
 from sporbar.query import search as search_query
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
-from sporbar.store import DEFAULT_DB, SearchIndex, SQLiteStore, index_path_for, open_store
+from sporbar.store import DEFAULT_DB, SearchIndex, Store, index_path_for, is_postgres_url, open_database, open_store
 
 DateLike = str | dt.date | None
 
@@ -42,23 +42,47 @@ def _end_of(value: DateLike) -> dt.date | None:
     return ArticleDate.parse(value).end
 
 
-class KnowledgeBase:
-    """A sporbar archive: a store file and the search index beside it."""
+def store_target(db: str | os.PathLike[str]) -> str | Path:
+    """A PostgreSQL URL stays a string; anything else is a SQLite file path."""
+    return str(db) if is_postgres_url(str(db)) else Path(db)
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_DB, *, repair_index: bool = False) -> None:
-        self.path = Path(path)
-        self.store: SQLiteStore
+
+class KnowledgeBase:
+    """A sporbar archive: a store (SQLite file or PostgreSQL database) and its search index.
+
+    ``index`` is the search index folder: by default beside a SQLite file, or in
+    the user's cache folder for a PostgreSQL store (see ``store.index_path_for``).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = DEFAULT_DB,
+        *,
+        repair_index: bool = False,
+        index: str | os.PathLike[str] | None = None,
+        create: bool = True,
+    ) -> None:
+        self.path = store_target(path)
+        self.index_path = Path(index) if index is not None else index_path_for(self.path)
+        self.store: Store
         self.index: SearchIndex
         if repair_index:
             # The index is derived: when it cannot be opened, drop it; ``reindex`` builds it again.
-            self.store = SQLiteStore(self.path)
+            self.store = open_database(self.path, create=create)
             try:
-                self.index = SearchIndex(index_path_for(self.path))
+                self.index = SearchIndex(self.index_path)
             except SporbarError:
-                SearchIndex.destroy(index_path_for(self.path))
-                self.index = SearchIndex(index_path_for(self.path))
+                SearchIndex.destroy(self.index_path)
+                self.index = SearchIndex(self.index_path)
         else:
-            self.store, self.index = open_store(self.path)
+            self.store, self.index = open_store(self.path, create=create, index=self.index_path)
+        if self.store.index_identity() is None:
+            self.store.set_index_identity(self.index.identity)
+
+    @property
+    def index_is_current(self) -> bool:
+        """Whether the search index is the one the store keeps up to date (another copy needs ``reindex``)."""
+        return self.store.index_identity() == self.index.identity
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -87,6 +111,7 @@ class KnowledgeBase:
         analyze: bool = True,
         on_progress: ingest_stage.ProgressCallback | None = None,
         on_analysis_progress: ingest_stage.AnalysisProgressCallback | None = None,
+        dask: str | None = None,
     ) -> IngestReport:
         """Read, normalise, deduplicate, store and index articles.
 
@@ -97,7 +122,9 @@ class KnowledgeBase:
         records in parallel (default: all cores for inputs over 20 MB). With
         ``analyze`` (the default) new and changed articles then go through
         the Norwegian language pipeline (sentences, entity mentions); articles
-        already analysed by the same model are not analysed again.
+        already analysed by the same model are not analysed again. ``dask``
+        (a scheduler address, ``tcp://host:8786``) runs that language stage
+        on a Dask cluster; the results are written here, batch by batch.
         """
         return ingest_stage.ingest_paths(
             self.store,
@@ -111,15 +138,20 @@ class KnowledgeBase:
             on_progress=on_progress,
             analyze=analyze,
             on_analysis_progress=on_analysis_progress,
+            dask=dask,
         )
 
     def analyze(
-        self, *, workers: int = 1, on_progress: ingest_stage.AnalysisProgressCallback | None = None
+        self,
+        *,
+        workers: int = 1,
+        on_progress: ingest_stage.AnalysisProgressCallback | None = None,
+        dask: str | None = None,
     ) -> int:
         """Run the language pipeline over every article it has not analysed yet; return how many it analysed."""
         self.store.acquire_writer()
         try:
-            return ingest_stage.analyse_pending(self.store, workers=workers, on_progress=on_progress)
+            return ingest_stage.analyse_pending(self.store, workers=workers, on_progress=on_progress, dask=dask)
         finally:
             self.store.release_writer()
 
@@ -128,9 +160,10 @@ class KnowledgeBase:
         self.store.acquire_writer()
         try:
             self.index.close()
-            SearchIndex.destroy(index_path_for(self.path))
-            self.index = SearchIndex(index_path_for(self.path))
+            SearchIndex.destroy(self.index_path)
+            self.index = SearchIndex(self.index_path)
             self.store.mark_all_unindexed()
+            self.store.set_index_identity(self.index.identity)
         finally:
             self.store.release_writer()
         return ingest_stage.rebuild_index(self.store, self.index)
@@ -152,6 +185,7 @@ class KnowledgeBase:
         An article matches a date range when its own date (kept at the
         precision its source gave, e.g. a whole month) overlaps the range.
         """
+        self._require_current_index()
         # Without a total the index can skip articles that cannot reach the top ``limit``.
         hits, _ = search_query(
             self.store,
@@ -166,6 +200,13 @@ class KnowledgeBase:
         )
         return hits
 
+    def _require_current_index(self) -> None:
+        if not self.index_is_current:
+            raise StoreError(
+                f"the search index at {self.index_path} was not built from this store (or was replaced):"
+                " run `sporbar reindex` (with the same --index) to rebuild it"
+            )
+
     def search_with_total(
         self,
         query: str,
@@ -177,6 +218,7 @@ class KnowledgeBase:
         offset: int = 0,
     ) -> tuple[list[SearchHit], int]:
         """Like ``search``, and also return how many articles match in all."""
+        self._require_current_index()
         hits, total = search_query(
             self.store,
             self.index,
@@ -365,7 +407,8 @@ class KnowledgeBase:
         """Return counts and sizes describing the archive."""
         figures = self.store.stats()
         figures["index_documents"] = self.index.count()
-        figures["index_path"] = str(index_path_for(self.path))
+        figures["index_path"] = str(self.index_path)
+        figures["index_current"] = self.index_is_current
         figures["index_size_bytes"] = self.index.size_bytes()
         return figures
 
@@ -384,9 +427,20 @@ class KnowledgeBase:
         return rows_for(self.store, kind)
 
 
-def open(path: str | os.PathLike[str] = DEFAULT_DB, *, repair_index: bool = False) -> KnowledgeBase:  # noqa: A001
-    """Open (or create) a sporbar archive; ``repair_index`` drops a search index that cannot be opened."""
-    return KnowledgeBase(path, repair_index=repair_index)
+def open(  # noqa: A001
+    path: str | os.PathLike[str] = DEFAULT_DB,
+    *,
+    repair_index: bool = False,
+    index: str | os.PathLike[str] | None = None,
+    create: bool = True,
+) -> KnowledgeBase:
+    """Open (or create) a sporbar archive: a SQLite file, or a ``postgresql://`` URL.
+
+    ``index`` is where the search index lives (default: beside a SQLite file, or
+    the user's cache folder for PostgreSQL); ``repair_index`` drops a search index
+    that cannot be opened; ``create=False`` refuses to create a store that is not there.
+    """
+    return KnowledgeBase(path, repair_index=repair_index, index=index, create=create)
 
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_KINDS", "KnowledgeBase", "open"]

@@ -36,10 +36,12 @@ from sporbar.read import ReadProgress, read_paths
 from sporbar.read.dispatch import expand_paths
 from sporbar.read.source import printable_raw
 from sporbar.store.search_index import SearchIndex
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from sporbar.analyze.distributed import _BatchAnalyser
 
 DEFAULT_BATCH_SIZE = 1000
 INDEX_COMMIT_ARTICLES = 20_000
@@ -92,7 +94,7 @@ def _auto_workers(paths: Sequence[str]) -> int:
 
 
 def ingest_paths(
-    store: SQLiteStore,
+    store: Store,
     index: SearchIndex,
     paths: Sequence[str],
     *,
@@ -105,6 +107,7 @@ def ingest_paths(
     analyze: bool = True,
     nlp: Language | None = None,
     on_analysis_progress: AnalysisProgressCallback | None = None,
+    dask: str | None = None,
 ) -> IngestReport:
     """Ingest files, directories or ``-`` (stdin) into the store and its index.
 
@@ -115,6 +118,8 @@ def ingest_paths(
     With ``analyze``, every article without an analysis of its current text
     by the current model is then run through the language pipeline
     (``on_analysis_progress(done, total)``), so an interrupted run resumes.
+    With ``dask`` (a scheduler address such as ``tcp://host:8786``) that
+    language stage runs on the Dask cluster's workers instead.
     """
     if date is not None:
         # Fail before reading anything if the fallback date itself is wrong.
@@ -175,7 +180,7 @@ def ingest_paths(
             report.rejects_file = str(write_rejects(report.rejected, rejects_path))
         if analyze:
             report.analysed = analyse_pending(
-                store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress
+                store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress, dask=dask
             )
             from sporbar.resolve import assign_stories
 
@@ -205,7 +210,7 @@ class _IndexWrites:
     next run.
     """
 
-    def __init__(self, store: SQLiteStore, index: SearchIndex) -> None:
+    def __init__(self, store: Store, index: SearchIndex) -> None:
         self.store, self.index = store, index
         self.pending: list[str] = []
         self.last_commit = time.perf_counter()
@@ -226,7 +231,7 @@ class _IndexWrites:
 
 
 def _write_batch(
-    store: SQLiteStore,
+    store: Store,
     prepared: list[PreparedArticle | Rejection],
     report: IngestReport,
     seen: set[str],
@@ -256,7 +261,7 @@ def _write_batch(
     index_writes.add(changed)
 
 
-def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport, seen: set[str]) -> _Batch:
+def _classify(store: Store, articles: list[Article], report: IngestReport, seen: set[str]) -> _Batch:
     """Split a batch into new and changed articles; count unchanged ones and report exact duplicates.
 
     Records are taken in input order against a running view of the store, so a
@@ -294,7 +299,7 @@ def _classify(store: SQLiteStore, articles: list[Article], report: IngestReport,
     return batch
 
 
-def _near_duplicates(store: SQLiteStore, fingerprints: list[tuple[str, Fingerprint]]) -> list[NearDuplicate]:
+def _near_duplicates(store: Store, fingerprints: list[tuple[str, Fingerprint]]) -> list[NearDuplicate]:
     """Find stored or same-batch articles whose MinHash similarity passes the threshold."""
     if not fingerprints:
         return []
@@ -328,8 +333,13 @@ def _near_duplicates(store: SQLiteStore, fingerprints: list[tuple[str, Fingerpri
     return list(links.values())
 
 
-def sync_index(store: SQLiteStore, index: SearchIndex, *, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+def sync_index(store: Store, index: SearchIndex, *, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     """Bring the search index up to date with the store; return how many articles were (re)indexed."""
+    if store.index_identity() != index.identity:
+        # The store's bookkeeping speaks for another index (a new machine, a deleted folder): build this one whole.
+        store.mark_all_unindexed()
+        index.clear()
+        store.set_index_identity(index.identity)
     done = 0
     while True:
         rows = store.unindexed(batch_size)
@@ -341,7 +351,7 @@ def sync_index(store: SQLiteStore, index: SearchIndex, *, batch_size: int = DEFA
         done += len(rows)
 
 
-def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
+def rebuild_index(store: Store, index: SearchIndex) -> int:
     """Drop the search index and build it again from the store."""
     store.acquire_writer()
     try:
@@ -356,21 +366,44 @@ def rebuild_index(store: SQLiteStore, index: SearchIndex) -> int:
 
 
 def analyse_pending(
-    store: SQLiteStore,
+    store: Store,
     nlp: Language | None = None,
     *,
     workers: int = 1,
     save_every: int = 200,
     on_progress: AnalysisProgressCallback | None = None,
+    dask: str | None = None,
 ) -> int:
-    """Run the language pipeline over every article not yet analysed by it; return how many were analysed."""
+    """Run the language pipeline over every article not yet analysed by it; return how many were analysed.
+
+    Results land in the store ``save_every`` articles per transaction. With
+    ``workers`` > 1 the shipped pipeline runs in that many local processes, with
+    ``dask`` on that Dask cluster's workers (each loads the model once); this
+    process then only reads articles and writes results.
+    """
     from sporbar.analyze.language_model import load
     from sporbar.analyze.pipeline import analyse_articles, model_id, with_extractors
 
-    pipeline = with_extractors(nlp if nlp is not None else load())
-    model = model_id(pipeline)
-    pending_ids = [a.id for a in store.articles_needing_analysis(model, limit=10**9)]
+    analyser: _BatchAnalyser | None = None
+    if dask is not None:
+        from sporbar.analyze.distributed import DaskAnalyser
+
+        if nlp is not None:
+            raise SporbarError("a Dask cluster runs the shipped language model; a pipeline of your own runs locally")
+        analyser = DaskAnalyser(dask)
+        model = analyser.model
+    elif workers > 1 and nlp is None:
+        from sporbar.analyze.distributed import LocalAnalyser
+
+        analyser = LocalAnalyser(workers)
+        model = analyser.model
+    else:
+        pipeline = with_extractors(nlp if nlp is not None else load())
+        model = model_id(pipeline)
+    pending_ids = store.ids_needing_analysis(model)
     if not pending_ids:
+        if analyser is not None:
+            analyser.close()
         return 0
 
     def articles() -> Iterator[Article]:
@@ -381,14 +414,19 @@ def analyse_pending(
 
     done = 0
     results: list[Analysis] = []
-    for analysis in analyse_articles(pipeline, articles(), workers=workers):
-        results.append(analysis)
-        if len(results) >= save_every:
-            store.save_analyses(results)
-            done += len(results)
-            results = []
-            if on_progress:
-                on_progress(done, len(pending_ids))
+    try:
+        analyses = analyser.analyse(articles()) if analyser is not None else analyse_articles(pipeline, articles())
+        for analysis in analyses:
+            results.append(analysis)
+            if len(results) >= save_every:
+                store.save_analyses(results)
+                done += len(results)
+                results = []
+                if on_progress:
+                    on_progress(done, len(pending_ids))
+    finally:
+        if analyser is not None:
+            analyser.close()
     if results:
         store.save_analyses(results)
         done += len(results)

@@ -7,17 +7,16 @@ from pathlib import Path
 
 import pytest
 
-import sporbar
 from sporbar.api import KnowledgeBase
 from sporbar.models import Mention
 from sporbar.resolve.entities import resolve_mentions
 
-from ..conftest import seed_article_ids
+from ..conftest import Archives, seed_article_ids
 
 
 @pytest.fixture(scope="module")
-def seeds_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> KnowledgeBase:
-    archive = sporbar.open(tmp_path_factory.mktemp("entities") / "e.db")
+def seeds_kb(module_archives: Archives, seeds_dir: Path) -> KnowledgeBase:
+    archive = module_archives.open("entities")
     archive.ingest([seeds_dir])
     return archive
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import sporbar
 from sporbar.api import KnowledgeBase
 from sporbar.interfaces.cli import app
 
-from ..conftest import seed_article_ids
+from ..conftest import Archives, db_args, seed_article_ids
 
 SEED_PEOPLE = {
     "2017-03": {"Børge Brende", "Tillerson", "Donald Trump", "Abu Bakr al-Baghdadi"},
@@ -21,8 +20,8 @@ SEED_PEOPLE = {
 
 
 @pytest.fixture(scope="module")
-def analysed_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> KnowledgeBase:
-    archive = sporbar.open(tmp_path_factory.mktemp("analysed") / "a.db")
+def analysed_kb(module_archives: Archives, seeds_dir: Path) -> KnowledgeBase:
+    archive = module_archives.open("analysed")
     report = archive.ingest([seeds_dir])
     assert report.analysed == 2
     return archive
@@ -77,11 +76,11 @@ def test_analysis_follows_a_changed_article(kb: KnowledgeBase, tmp_path: Path) -
 
 def test_analysis_entities_cli_and_export_contract(analysed_kb: KnowledgeBase) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["entities", "--label", "PER", "--db", str(analysed_kb.path), "--json"])
+    result = runner.invoke(app, ["entities", "--label", "PER", *db_args(analysed_kb), "--json"])
     assert result.exit_code == 0, result.output
     names = {row["text"]: row for row in json.loads(result.output)}
     assert names["Tillerson"]["articles"] == 1 and names["Tillerson"]["mentions"] >= 4
-    result = runner.invoke(app, ["export", "entities", "--db", str(analysed_kb.path)])
+    result = runner.invoke(app, ["export", "entities", *db_args(analysed_kb)])
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert rows
     texts = {a.id: a.text for a in analysed_kb.articles()}
@@ -92,7 +91,7 @@ def test_analysis_entities_cli_and_export_contract(analysed_kb: KnowledgeBase) -
 
 def test_analysis_numbers_and_roles_reach_the_store_and_exports(analysed_kb: KnowledgeBase) -> None:
     runner = CliRunner()
-    result = runner.invoke(app, ["numbers", "--about", "fremmedkrigere", "--db", str(analysed_kb.path), "--json"])
+    result = runner.invoke(app, ["numbers", "--about", "fremmedkrigere", *db_args(analysed_kb), "--json"])
     assert result.exit_code == 0, result.output
     (claim,) = [r for r in json.loads(result.output) if r["kind"] == "count"]
     assert (claim["text"], claim["value"], claim["qualifier"], claim["date"]) == ("Mer enn 800", 800.0, "over", "2019-02")
@@ -101,7 +100,7 @@ def test_analysis_numbers_and_roles_reach_the_store_and_exports(analysed_kb: Kno
         ("numbers", ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier"]),
         ("roles", ["article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end"]),
     ):
-        result = runner.invoke(app, ["export", kind, "--db", str(analysed_kb.path)])
+        result = runner.invoke(app, ["export", kind, *db_args(analysed_kb)])
         rows = [json.loads(line) for line in result.output.splitlines()]
         assert rows, kind
         for row in rows:

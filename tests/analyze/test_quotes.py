@@ -14,7 +14,7 @@ from sporbar.analyze.pipeline import with_extractors
 from sporbar.api import KnowledgeBase
 from sporbar.models import Quote
 
-from ..conftest import seed_article_ids
+from ..conftest import Archives, db_args, seed_article_ids
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +23,8 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="module")
-def seeds_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> KnowledgeBase:
-    archive = sporbar.open(tmp_path_factory.mktemp("quotes") / "q.db")
+def seeds_kb(module_archives: Archives, seeds_dir: Path) -> KnowledgeBase:
+    archive = module_archives.open("quotes")
     archive.ingest([seeds_dir])
     return archive
 
@@ -145,15 +145,15 @@ def test_quotes_cli_filters_and_eval(seeds_kb: KnowledgeBase) -> None:
     from sporbar.interfaces.cli import app
 
     runner = CliRunner()
-    result = runner.invoke(app, ["quotes", "--speaker", "Pompeo", "--db", str(seeds_kb.path), "--json"])
+    result = runner.invoke(app, ["quotes", "--speaker", "Pompeo", *db_args(seeds_kb), "--json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert rows and all(r["speaker"] == "Mike Pompeo" for r in rows)
     assert {r["date"] for r in rows} == {"2019-02"}
-    result = runner.invoke(app, ["quotes", "--from", "2018", "--query", "fremmedkrigere", "--db", str(seeds_kb.path), "--json"])
+    result = runner.invoke(app, ["quotes", "--from", "2018", "--query", "fremmedkrigere", *db_args(seeds_kb), "--json"])
     assert all("fremmedkrigere" in r["text"].lower() for r in json.loads(result.output))
     gold = Path(__file__).resolve().parents[2] / "eval" / "quotes-dev.jsonl"
-    result = runner.invoke(app, ["eval", "quotes", "--gold", str(gold), "--db", str(seeds_kb.path), "--json"])
+    result = runner.invoke(app, ["eval", "quotes", "--gold", str(gold), *db_args(seeds_kb), "--json"])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
     # Only the two seeds are in this store: the NDT gold articles are reported as missing, not scored.

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import sporbar
 from sporbar.api import KnowledgeBase
 from sporbar.interfaces.cli import app
 
+from ..conftest import Archives, db_args
+
 
 @pytest.fixture(scope="module")
-def seeds_kb(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> KnowledgeBase:
-    archive = sporbar.open(tmp_path_factory.mktemp("who") / "who.db")
+def seeds_kb(module_archives: Archives, seeds_dir: Path) -> KnowledgeBase:
+    archive = module_archives.open("who")
     archive.ingest([seeds_dir])
     return archive
 
@@ -49,7 +50,7 @@ def test_who_between_evidence_is_inferred_from_the_last_holder(seeds_kb: Knowled
 
 def test_who_cli_json(seeds_kb: KnowledgeBase) -> None:
     result = CliRunner().invoke(
-        app, ["who", "utenriksminister", "--org", "USA", "--at", "2019-02", "--db", str(seeds_kb.path), "--json"]
+        app, ["who", "utenriksminister", "--org", "USA", "--at", "2019-02", *db_args(seeds_kb), "--json"]
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["holders"][0]["person"] == "Mike Pompeo"

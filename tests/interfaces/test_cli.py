@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 import sporbar
 from sporbar.interfaces.cli import app, run
 
+from ..conftest import Archives
+
 runner = CliRunner()
 
 
@@ -21,24 +23,43 @@ def invoke(*args: str, input: str | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_cli_ingest_search_show_stats(tmp_path: Path, seeds_dir: Path, ndt_path: Path) -> None:
-    db = str(tmp_path / "a.db")
-    code, output = invoke("ingest", "--no-analyze", str(seeds_dir), str(ndt_path), "--db", db)
+def test_cli_ingest_search_show_stats(archives: Archives, seeds_dir: Path, ndt_path: Path) -> None:
+    target, index = archives.target("a")
+    db = ["--db", str(target), *(["--index", str(index)] if index else [])]
+    code, output = invoke("ingest", "--no-analyze", str(seeds_dir), str(ndt_path), *db)
     assert code == 0, output
     assert "read 311 · stored 311" in output
-    code, output = invoke("search", "fremmedkriger", "--db", db, "--json")
+    code, output = invoke("search", "fremmedkriger", *db, "--json")
     assert code == 0
     payload = json.loads(output)
     assert payload["total"] == 1 and payload["hits"][0]["date"] == "2019-02"
-    assert "[fremmedkrigere]" in invoke("search", "fremmedkriger", "--db", db)[1] or "fremmedkrig" in output
-    code, output = invoke("show", "ndt-ap001-001", "--db", db, "--json")
+    assert "[fremmedkrigere]" in invoke("search", "fremmedkriger", *db)[1] or "fremmedkrig" in output
+    code, output = invoke("show", "ndt-ap001-001", *db, "--json")
     assert json.loads(output)["title"] == "Lam og piggvar på bryllupsmenyen"
-    code, output = invoke("stats", "--db", db, "--json")
+    code, output = invoke("stats", *db, "--json")
     figures = json.loads(output)
     assert figures["articles"] == 311 and figures["index_documents"] == 311
     assert figures["date_precision"] == {"day": 309, "month": 2}
-    code, output = invoke("report", "--db", db, "--limit", "3")
+    assert figures["backend"] == archives.backend and figures["index_current"]
+    code, output = invoke("report", *db, "--limit", "3")
     assert code == 0 and "311 articles" in output
+
+
+def test_cli_a_search_index_from_elsewhere_is_refused_then_rebuilt(archives: Archives, seeds_dir: Path, tmp_path: Path) -> None:
+    """One store, a second index folder (another machine's): search says so, reindex makes it this store's."""
+    target, index = archives.target("two-indexes")
+    first = ["--db", str(target), *(["--index", str(index)] if index else [])]
+    other = ["--db", str(target), "--index", str(tmp_path / "elsewhere.index")]
+    assert invoke("ingest", "--no-analyze", str(seeds_dir), *first)[0] == 0
+    refused = runner.invoke(app, ["search", "koalisjon", *other])
+    assert refused.exit_code == 1 and "was not built from this store" in str(refused.exception)
+    code, output = invoke("reindex", *other)
+    assert code == 0 and "indexed 2 articles" in output
+    assert json.loads(invoke("search", "koalisjon", *other, "--json")[1])["total"] == 2
+    # Now the first folder is the stale one; an ingest through it rebuilds it whole.
+    assert invoke("search", "koalisjon", *first)[0] == 1
+    assert invoke("ingest", "--no-analyze", str(seeds_dir), *first)[0] == 0
+    assert json.loads(invoke("search", "koalisjon", *first, "--json")[1])["total"] == 2
 
 
 def test_cli_stdin_and_date_option(tmp_path: Path) -> None:

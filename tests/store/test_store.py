@@ -1,4 +1,4 @@
-"""The SQLite store: migrations, idempotent re-ingest, duplicates, crash recovery, single writer."""
+"""The store, in both backends: migrations, idempotent re-ingest, duplicates, crash recovery, single writer."""
 
 from __future__ import annotations
 
@@ -18,23 +18,32 @@ from sporbar.api import KnowledgeBase
 from sporbar.errors import SchemaTooNew, StoreError, StoreLocked
 from sporbar.store.migrations import MIGRATIONS
 
+from ..conftest import Archives
+
 
 def test_store_schema_is_migrated_and_recorded(kb: KnowledgeBase) -> None:
-    versions = kb.store.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall()
+    versions = kb.store.run_sql("SELECT version, name FROM schema_migrations ORDER BY version")
     assert [v for v, _ in versions] == [m.version for m in MIGRATIONS]
-    assert kb.store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert kb.store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert kb.store.schema_version == MIGRATIONS[-1].version
+    # Names compare beyond ASCII in both backends ("Økokrim", "Østlendingen").
+    assert kb.store.run_sql("SELECT casefold(?)", ("ØKOKRIM Østlendingen",)) == [("økokrim østlendingen",)]
+    if kb.store.backend == "sqlite":
+        assert kb.store.run_sql("PRAGMA journal_mode") == [("wal",)]
+        assert kb.store.run_sql("PRAGMA foreign_keys") == [(1,)]
+    else:
+        double = kb.store.run_sql(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = 'numbers' AND column_name = 'value'"
+        )
+        assert double == [("double precision",)]  # SQLite's REAL is 8 bytes: so is this
 
 
-def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
-    db = tmp_path / "ny.db"
-    sporbar.open(db).close()
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')")
-    conn.commit()
-    conn.close()
+def test_store_refuses_a_newer_schema(archives: Archives) -> None:
+    target, index = archives.target("ny")
+    with sporbar.open(target, index=index) as archive:
+        archive.store.run_sql("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')")
     with pytest.raises(SchemaTooNew):
-        sporbar.open(db)
+        sporbar.open(target, index=index)
 
 
 def test_store_rejects_a_file_that_is_not_a_store(tmp_path: Path) -> None:
@@ -44,13 +53,18 @@ def test_store_rejects_a_file_that_is_not_a_store(tmp_path: Path) -> None:
         sporbar.open(bogus)
 
 
+def test_store_postgres_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL at postgresql://nobody@"):
+        sporbar.open(f"postgresql://nobody@/nowhere?host={tmp_path}&port=1", index=tmp_path / "i")
+
+
 def test_store_reingest_changes_nothing(kb: KnowledgeBase, seeds_dir: Path, ndt_path: Path) -> None:
     first = kb.ingest([seeds_dir, ndt_path], analyze=False)
     assert (first.stored, first.unchanged) == (311, 0)
-    before = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
+    before = kb.store.run_sql("SELECT id, text_hash, revision FROM articles ORDER BY id")
     second = kb.ingest([seeds_dir, ndt_path], analyze=False)
     assert (second.stored, second.updated, second.unchanged, len(second.duplicates)) == (0, 0, 311, 0)
-    after = kb.store.conn.execute("SELECT id, text_hash, revision FROM articles ORDER BY id").fetchall()
+    after = kb.store.run_sql("SELECT id, text_hash, revision FROM articles ORDER BY id")
     assert before == after
     assert kb.index.count() == 311
 
@@ -121,38 +135,53 @@ def test_store_interrupted_index_write_is_completed_on_rerun(kb: KnowledgeBase, 
     assert kb.store.count_unindexed() == 0
 
 
-def test_store_sigkill_mid_ingest_then_rerun_completes(tmp_path: Path, ndt_path: Path) -> None:
-    db = tmp_path / "kill.db"
-    command = [sys.executable, "-m", "sporbar.interfaces.cli", "ingest", "--no-analyze", str(ndt_path), "--db", str(db), "--batch-size", "10"]
+def _stored_count(target: str | Path) -> int:
+    """Articles stored so far, seen from another connection while a writer runs."""
+    if isinstance(target, str):
+        import psycopg
+
+        try:
+            with psycopg.connect(target, autocommit=True) as conn:
+                return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
+        except psycopg.errors.UndefinedTable:
+            return 0
+    if not target.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(target, timeout=1)
+        n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        conn.close()
+        return int(n)
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_store_sigkill_mid_ingest_then_rerun_completes(archives: Archives, ndt_path: Path) -> None:
+    target, index = archives.target("kill")
+    index_args = ["--index", str(index)] if index else []
+    command = [sys.executable, "-m", "sporbar.interfaces.cli", "ingest", "--no-analyze", str(ndt_path), "--db", str(target),
+               "--batch-size", "10", *index_args]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if db.exists():
-            try:
-                conn = sqlite3.connect(db, timeout=1)
-                n = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-                conn.close()
-            except sqlite3.OperationalError:
-                n = 0
-            if n >= 50:
-                break
+    while time.monotonic() < deadline and _stored_count(target) < 50:
         time.sleep(0.02)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    with sporbar.open(db) as archive:
+    with sporbar.open(target, index=index) as archive:
         partial = archive.store.count_articles()
         assert 0 < partial < 309, "the kill should land mid-run"
-        assert archive.store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if archive.store.backend == "sqlite":
+            assert archive.store.run_sql("PRAGMA integrity_check") == [("ok",)]
         report = archive.ingest([ndt_path], analyze=False)
         assert report.stored == 309 - partial and report.unchanged == partial
-        ids = [row[0] for row in archive.store.conn.execute("SELECT id FROM articles")]
+        ids = [row[0] for row in archive.store.run_sql("SELECT id FROM articles")]
         assert len(ids) == len(set(ids)) == 309
         assert archive.index.count() == 309
         assert len(archive.search("", limit=1000)) == 309
 
 
 def test_store_second_writer_is_refused(kb: KnowledgeBase, tmp_path: Path, seeds_dir: Path) -> None:
-    other = sporbar.open(kb.path)
+    other = sporbar.open(kb.path, index=kb.index_path)
     try:
         other.store.acquire_writer()
         with pytest.raises(StoreLocked):

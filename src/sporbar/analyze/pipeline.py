@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -42,10 +43,15 @@ def model_id(nlp: Language) -> str:
     An article analysed under another id is analysed again, so a new extractor
     version reaches the whole archive on the next run.
     """
+    return model_id_from_meta(nlp.meta)
+
+
+def model_id_from_meta(meta: dict[str, Any]) -> str:
+    """``model_id`` from a pipeline's meta data alone (a Dask driver need not load the model to know it)."""
     extractors = "+".join(
         f"{name}@{version}" for name, version in ((CLEANUP, CLEANUP_VERSION), *EXTRACTORS, ("sporbar", INTEGRATION_VERSION))
     )
-    return f"{nlp.meta.get('name', 'pipeline')}@{nlp.meta.get('version', '0')}+{extractors}"
+    return f"{meta.get('name', 'pipeline')}@{meta.get('version', '0')}+{extractors}"
 
 
 def with_extractors(nlp: Language) -> Language:

@@ -27,7 +27,7 @@ from sporbar.api import KnowledgeBase
 from sporbar.errors import SporbarError
 from sporbar.models import IngestReport, SearchHit
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS
-from sporbar.store import DEFAULT_DB
+from sporbar.store import DEFAULT_DB, is_postgres_url
 
 app = typer.Typer(
     name="sporbar",
@@ -42,16 +42,38 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 _state = {"debug": False}
 
 DbOption = Annotated[
-    Path,
-    typer.Option("--db", envvar="SPORBAR_DB", help="The store file (default ./sporbar.db, or $SPORBAR_DB)."),
+    str,
+    typer.Option(
+        "--db",
+        envvar="SPORBAR_DB",
+        help="The store: a SQLite file (default ./sporbar.db) or a postgresql:// URL (or $SPORBAR_DB).",
+    ),
+]
+IndexOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--index",
+        envvar="SPORBAR_INDEX",
+        help="The search index folder (default: beside a SQLite file; for PostgreSQL a cache folder; or $SPORBAR_INDEX).",
+    ),
+]
+DaskOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--dask",
+        envvar="SPORBAR_DASK",
+        help="Run the language model on this Dask scheduler's workers (tcp://HOST:8786) instead of locally.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _open(db: Path, *, must_exist: bool = True, repair_index: bool = False) -> KnowledgeBase:
-    if must_exist and not db.exists():
+def _open(db: str, index: Path | None, *, must_exist: bool = True, repair_index: bool = False) -> KnowledgeBase:
+    if is_postgres_url(db):
+        return sporbar.open(db, index=index, repair_index=repair_index, create=not must_exist)
+    if must_exist and not Path(db).exists():
         raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
-    return sporbar.open(db, repair_index=repair_index)
+    return sporbar.open(db, index=index, repair_index=repair_index)
 
 
 def _print_json(value: Any) -> None:
@@ -71,7 +93,8 @@ def _global(
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files or directories (read recursively); - for stdin.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     format: Annotated[
         Optional[str], typer.Option("--format", "-f", help="Force a reader: seed, text, jsonl, json, csv, tsv, html.")
     ] = None,
@@ -88,14 +111,15 @@ def ingest(
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Run the language model over new and changed articles.")
     ] = True,
+    dask: DaskOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Read articles into the store and its search index, then analyse them.
 
     Example: sporbar ingest ../shared/corpora/ndt-nob-news.jsonl examples/seeds
     """
-    rejects_path = rejects or Path(f"{db}.rejects.jsonl")
-    with _open(db, must_exist=False) as kb:
+    rejects_path = rejects or Path("sporbar.rejects.jsonl" if is_postgres_url(db) else f"{db}.rejects.jsonl")
+    with _open(db, index, must_exist=False) as kb:
         started = time.perf_counter()
         show_progress = err.is_terminal and not json_output
         with Progress(
@@ -132,6 +156,7 @@ def ingest(
                 analyze=analyze,
                 on_progress=on_progress,
                 on_analysis_progress=on_analysis_progress,
+                dask=dask,
             )
     if json_output:
         _print_json(report.to_dict())
@@ -165,7 +190,8 @@ def _print_ingest_report(report: IngestReport) -> None:
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", -exclusions, a OR b, =exact.')],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     since: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option("--to", help="Latest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
     source: Annotated[Optional[list[str]], typer.Option("--source", help="Only this source (repeatable).")] = None,
@@ -177,7 +203,7 @@ def search(
 
     Example: sporbar search fremmedkriger --from 2019 --to 2019-12
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         hits, total = kb.search_with_total(query, since=since, until=until, sources=source or (), limit=limit, offset=offset)
     if json_output:
         _print_json({"query": query, "total": total, "offset": offset, "hits": [h.to_dict() for h in hits]})
@@ -224,14 +250,15 @@ def _print_hit(rank: int, hit: SearchHit) -> None:
 @app.command()
 def show(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="The article's id.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show one article with its metadata and near-duplicates.
 
     Example: sporbar show ndt-ap001-001
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         article = kb.article(article_id)
         near = kb.near_duplicates(article_id)
     if json_output:
@@ -256,12 +283,12 @@ def show(
 
 
 @app.command()
-def stats(db: DbOption = Path(DEFAULT_DB), json_output: JsonOption = False) -> None:
+def stats(db: DbOption = DEFAULT_DB, index: IndexOption = None, json_output: JsonOption = False) -> None:
     """Show counts and sizes of the archive.
 
     Example: sporbar stats --db demo.db
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         figures = kb.stats()
     if json_output:
         _print_json(figures)
@@ -271,7 +298,7 @@ def stats(db: DbOption = Path(DEFAULT_DB), json_output: JsonOption = False) -> N
     table.add_column()
     mb = 1024 * 1024
     rows = [
-        ("store", f"{figures['path']} (SQLite, schema v{figures['schema_version']}, {figures['size_bytes'] / mb:.1f} MB)"),
+        ("store", f"{figures['path']} ({'PostgreSQL' if figures['backend'] == 'postgres' else 'SQLite'}, schema v{figures['schema_version']}, {figures['size_bytes'] / mb:.1f} MB)"),
         ("search index", f"{figures['index_path']} ({figures['index_documents']:,} documents, {figures['index_size_bytes'] / mb:.1f} MB)"),
         ("articles", f"{figures['articles']:,} ({figures['words']:,} words)"),
         ("dates", f"{figures['first_date'] or '–'} … {figures['last_date'] or '–'}"),
@@ -289,14 +316,15 @@ def stats(db: DbOption = Path(DEFAULT_DB), json_output: JsonOption = False) -> N
 
 @app.command()
 def report(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Articles to show in full.")] = 20,
 ) -> None:
     """Print a readable report of the archive: each article with its people, quotes, roles and numbers.
 
     Example: sporbar report --db demo.db
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         figures = kb.stats()
         articles = []
         for article in kb.articles():
@@ -363,22 +391,25 @@ def report(
 
 @app.command()
 def analyze(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Worker processes for the language model.")] = 1,
+    dask: DaskOption = None,
 ) -> None:
     """Run the language model over every article it has not analysed yet (resumes an interrupted run).
 
     Example: sporbar analyze --workers 2
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         started = time.perf_counter()
-        count = kb.analyze(workers=workers)
+        count = kb.analyze(workers=workers, dask=dask)
     out.print(f"analysed {count:,} articles in {time.perf_counter() - started:.1f} s")
 
 
 @app.command()
 def entities(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     label: Annotated[Optional[str], typer.Option("--label", "-l", help="Only this label: PER, ORG, LOC, GPE_LOC, GPE_ORG, PROD, EVT, DRV, MISC.")] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, max=100_000, help="How many names.")] = 20,
     json_output: JsonOption = False,
@@ -387,7 +418,7 @@ def entities(
 
     Example: sporbar entities --label PER --top 10
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         counts = kb.entities(label=label.upper() if label else None, top=top)
     if json_output:
         _print_json([{"text": c.text, "label": c.label, "mentions": c.mentions, "articles": c.articles} for c in counts])
@@ -404,7 +435,8 @@ def entities(
 
 @app.command()
 def quotes(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     speaker: Annotated[Optional[str], typer.Option("--speaker", "-s", help="Part of the speaker's name (Brende, Pompeo …).")] = None,
     since: Annotated[Optional[str], typer.Option("--from", help="Earliest date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
     until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
@@ -419,7 +451,7 @@ def quotes(
     """
     if kind is not None and kind not in ("direct", "indirect"):
         raise SporbarError(f"unknown kind {kind!r}: choose direct or indirect")
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         rows = kb.quotes(speaker=speaker, since=since, until=until, text=query, kind=kind, limit=limit)
     if json_output:
         _print_json(rows)
@@ -444,7 +476,8 @@ def quotes(
 @app.command()
 def who(
     role: Annotated[str, typer.Argument(help="The office in base form: utenriksminister, statsminister, ordfører …")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     org: Annotated[Optional[str], typer.Option("--org", help="Country or organisation: Norge, USA, Utenriksdepartementet …")] = None,
     at: Annotated[Optional[str], typer.Option("--at", help="Date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     json_output: JsonOption = False,
@@ -453,7 +486,7 @@ def who(
 
     Example: sporbar who utenriksminister --org Norge --at 2017-03
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         answer = kb.who(role, org=org, at=at)
     if json_output:
         _print_json(answer)
@@ -479,7 +512,8 @@ def who(
 
 @app.command()
 def roles(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     person: Annotated[Optional[str], typer.Option("--person", "-p", help="Part of a person's name.")] = None,
     role: Annotated[Optional[str], typer.Option("--role", "-r", help="The office in base form.")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="Country or organisation.")] = None,
@@ -489,7 +523,7 @@ def roles(
 
     Example: sporbar roles --person Brende
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         rows = kb.roles(role=role, org=org, person=person)
     if json_output:
         _print_json(rows)
@@ -505,7 +539,8 @@ def roles(
 
 @app.command()
 def numbers(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     about: Annotated[Optional[str], typer.Option("--about", "-a", help="What is counted (fremmedkrigere, kroner …).")] = None,
     since: Annotated[Optional[str], typer.Option("--from", help="Earliest date.")] = None,
     until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
@@ -517,7 +552,7 @@ def numbers(
 
     Example: sporbar numbers --about fremmedkrigere
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         rows = kb.numbers(about=about, since=since, until=until, kind=kind, limit=limit)
     if json_output:
         _print_json(rows)
@@ -534,7 +569,8 @@ def numbers(
 
 @app.command()
 def stories(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     since: Annotated[Optional[str], typer.Option("--from", help="Earliest date.")] = None,
     until: Annotated[Optional[str], typer.Option("--to", help="Latest date.")] = None,
     min_size: Annotated[int, typer.Option("--min-articles", min=1, help="Only stories with at least this many articles.")] = 2,
@@ -544,7 +580,7 @@ def stories(
 
     Example: sporbar stories --from 2017
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         rows = kb.stories(since=since, until=until, min_size=min_size)
     if json_output:
         _print_json(rows)
@@ -560,14 +596,15 @@ def stories(
 @app.command()
 def story(
     story_id: Annotated[int, typer.Argument(metavar="ID", help="The story's id (see `sporbar stories`).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """One story: its articles in order, key people, their quotes and the numbers over time.
 
     Example: sporbar story 12
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         item = kb.story(story_id)
     if json_output:
         _print_json(item)
@@ -587,14 +624,15 @@ def story(
 @app.command()
 def entity(
     name: Annotated[str, typer.Argument(help="A name or alias: Brende, Pompeo, USAs, ISIS …")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """One person or organisation: aliases, type, roles over time, articles and quotes, first and last seen.
 
     Example: sporbar entity Brende
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         profile = kb.entity(name)
     if json_output:
         _print_json(profile)
@@ -612,14 +650,15 @@ def entity(
 @app.command()
 def timeline(
     name: Annotated[str, typer.Argument(help="A name or alias.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Dated facts about a person or organisation, in order: mentions, quotes, roles.
 
     Example: sporbar timeline Pompeo
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         facts = kb.timeline(name)
     if json_output:
         _print_json(facts)
@@ -659,7 +698,8 @@ def eval_ner(
 @eval_app.command("quotes")
 def eval_quotes(
     gold: Annotated[Path, typer.Option("--gold", help="Gold quotes: JSONL with article_id, kind, quote, speaker …")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed, spurious and wrongly attributed quotes.")] = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -667,7 +707,7 @@ def eval_quotes(
 
     Example: sporbar eval quotes --gold eval/quotes-dev.jsonl --db dev.db
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         scores = kb.evaluate_quotes(gold)
     if json_output:
         _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
@@ -693,7 +733,8 @@ def eval_quotes(
 @eval_app.command("roles")
 def eval_roles(
     gold: Annotated[Path, typer.Option("--gold", help="Gold roles: JSONL with article_id, person, role, org, party.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed and spurious roles and wrong orgs.")] = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -701,7 +742,7 @@ def eval_roles(
 
     Example: sporbar eval roles --gold eval/roles-dev.jsonl --db dev.db
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         scores = kb.evaluate_roles(gold)
     if json_output:
         _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
@@ -717,8 +758,8 @@ def eval_roles(
         _print_errors(scores["errors"])
 
 
-def _eval_facts(kind: str, gold: Path, db: Path, errors: bool, json_output: bool) -> None:
-    with _open(db) as kb:
+def _eval_facts(kind: str, gold: Path, db: str, index: Path | None, errors: bool, json_output: bool) -> None:
+    with _open(db, index) as kb:
         scores = {"numbers": kb.evaluate_numbers, "times": kb.evaluate_times, "stories": kb.evaluate_stories}[kind](gold)
     if json_output:
         _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
@@ -746,30 +787,30 @@ ErrorsOption = Annotated[bool, typer.Option("--errors", help="Also list the erro
 
 
 @eval_app.command("numbers")
-def eval_numbers(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+def eval_numbers(gold: GoldOption, db: DbOption = DEFAULT_DB, index: IndexOption = None, errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
     """Score numbers in annotated sentences: a match overlaps the gold span and has its value.
 
     Example: sporbar eval numbers --gold eval/numbers-dev.jsonl --db dev.db
     """
-    _eval_facts("numbers", gold, db, errors, json_output)
+    _eval_facts("numbers", gold, db, index, errors, json_output)
 
 
 @eval_app.command("times")
-def eval_times(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+def eval_times(gold: GoldOption, db: DbOption = DEFAULT_DB, index: IndexOption = None, errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
     """Score time expressions in annotated sentences: a match overlaps the gold span and resolves to its date.
 
     Example: sporbar eval times --gold eval/times-dev.jsonl --db dev.db
     """
-    _eval_facts("times", gold, db, errors, json_output)
+    _eval_facts("times", gold, db, index, errors, json_output)
 
 
 @eval_app.command("stories")
-def eval_stories(gold: GoldOption, db: DbOption = Path(DEFAULT_DB), errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
+def eval_stories(gold: GoldOption, db: DbOption = DEFAULT_DB, index: IndexOption = None, errors: ErrorsOption = False, json_output: JsonOption = False) -> None:
     """Score story threads against a gold grouping: pairwise and BCubed precision, recall and F1.
 
     Example: sporbar eval stories --gold eval/stories-dev.jsonl --db dev.db
     """
-    _eval_facts("stories", gold, db, errors, json_output)
+    _eval_facts("stories", gold, db, index, errors, json_output)
 
 
 def _print_errors(errors: dict[str, list[dict[str, Any]]]) -> None:
@@ -810,7 +851,8 @@ def _fmt(value: Any) -> str:
 @app.command()
 def export(
     kind: Annotated[str, typer.Argument(help=f"What to export: {', '.join(EXPORT_KINDS)}.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
     format: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}.")] = "jsonl",
     out_path: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
@@ -818,19 +860,19 @@ def export(
 
     Example: sporbar export articles --format parquet --out articles.parquet
     """
-    with _open(db) as kb:
+    with _open(db, index) as kb:
         count = kb.export(kind, format=format, out=out_path if out_path is not None else sys.stdout)
     if out_path is not None:
         err.print(f"wrote {count:,} {kind} to {out_path}")
 
 
 @app.command()
-def reindex(db: DbOption = Path(DEFAULT_DB)) -> None:
+def reindex(db: DbOption = DEFAULT_DB, index: IndexOption = None) -> None:
     """Rebuild the search index from the store.
 
     Example: sporbar reindex --db demo.db
     """
-    with _open(db, repair_index=True) as kb:
+    with _open(db, index, repair_index=True) as kb:
         started = time.perf_counter()
         count = kb.reindex()
     out.print(f"indexed {count:,} articles in {time.perf_counter() - started:.1f} s")

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from sporbar.errors import SporbarError, UnknownExportKind
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 ARTICLE_FIELDS = ("id", "date", "title", "source", "url", "text", "date_precision", "metadata")
 
 
-def _article_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _article_rows(store: Store) -> Iterator[dict[str, Any]]:
     for article in store.iter_articles():
         yield article.to_export()
 
@@ -28,7 +28,7 @@ def _article_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
 ENTITY_FIELDS = ("article_id", "start", "end", "text", "label", "entity_id", "canonical", "sentence")
 
 
-def _entity_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
     return store.iter_mentions()
 
 
@@ -38,7 +38,7 @@ QUOTE_FIELDS = (
 )
 
 
-def _quote_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _quote_rows(store: Store) -> Iterator[dict[str, Any]]:
     return iter(store.quotes())
 
 
@@ -49,22 +49,22 @@ ROLE_FIELDS = (
 NUMBER_FIELDS = ("article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor")
 
 
-def _role_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _role_rows(store: Store) -> Iterator[dict[str, Any]]:
     return iter(store.roles())
 
 
-def _number_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _number_rows(store: Store) -> Iterator[dict[str, Any]]:
     return iter(store.numbers())
 
 
 STORY_FIELDS = ("story_id", "article_id", "title", "similarity")
 
 
-def _story_rows(store: SQLiteStore) -> Iterator[dict[str, Any]]:
+def _story_rows(store: Store) -> Iterator[dict[str, Any]]:
     return store.story_export_rows()
 
 
-EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[dict[str, Any]]]]] = {
+EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[Store], Iterator[dict[str, Any]]]]] = {
     "articles": (ARTICLE_FIELDS, _article_rows),
     "entities": (ENTITY_FIELDS, _entity_rows),
     "quotes": (QUOTE_FIELDS, _quote_rows),
@@ -74,14 +74,14 @@ EXPORT_KINDS: dict[str, tuple[tuple[str, ...], Callable[[SQLiteStore], Iterator[
 }
 
 
-def rows_for(store: SQLiteStore, kind: str) -> Iterator[dict[str, Any]]:
+def rows_for(store: Store, kind: str) -> Iterator[dict[str, Any]]:
     """Yield the records of one kind as dictionaries."""
     if kind not in EXPORT_KINDS:
         raise UnknownExportKind(f"unknown export kind {kind!r}; available: {', '.join(EXPORT_KINDS)}")
     return EXPORT_KINDS[kind][1](store)
 
 
-def export_records(store: SQLiteStore, kind: str, *, format: str, out: str | os.PathLike[str] | IO[str]) -> int:
+def export_records(store: Store, kind: str, *, format: str, out: str | os.PathLike[str] | IO[str]) -> int:
     """Write every record of ``kind`` to ``out``; return how many were written."""
     if format not in EXPORT_FORMATS:
         raise SporbarError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")

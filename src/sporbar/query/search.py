@@ -10,14 +10,14 @@ from sporbar.models import SearchHit
 from sporbar.query.snippets import make_snippet
 from sporbar.query.syntax import parse_query
 from sporbar.store.search_index import SearchIndex
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000  # deeper pages cost memory in the index; narrow the query or the dates instead
 
 
 def search(
-    store: SQLiteStore,
+    store: Store,
     index: SearchIndex,
     text: str,
     *,

@@ -13,15 +13,20 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 
 def _person_key(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
-    """Every person seen in a role (optionally of one org), with first and last dates and evidence, oldest first."""
+def role_holders(store: Store, role: str, *, org: str | None = None, with_evidence: bool = True) -> list[dict[str, Any]]:
+    """Every person seen in a role (optionally of one org), with first and last dates and evidence, oldest first.
+
+    Without ``with_evidence`` each holder keeps its role rows under ``"_rows"``
+    instead, for ``attach_evidence`` to turn into evidence later (only for the
+    holders an answer needs: the texts are the expensive part).
+    """
     people: dict[str, dict[str, Any]] = {}
     evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in store.roles(role=role, org=org):
@@ -39,16 +44,26 @@ def role_holders(store: SQLiteStore, role: str, *, org: str | None = None) -> li
         if row["date_end"] > entry["last_seen"]:
             entry["last_seen"], entry["last_date"] = row["date_end"], row["date"]
         entry["party"] = entry["party"] or row["party"]
-        evidence[key].append(_evidence(store, row))
+        evidence[key].append(row)
     holders = []
     for key, entry in people.items():
-        entry["evidence"] = evidence[key]
+        entry["_rows"] = evidence[key]
         holders.append(entry)
-    return sorted(holders, key=lambda h: (h["first_seen"], h["person"]))
+    holders.sort(key=lambda h: (h["first_seen"], h["person"]))
+    if with_evidence:
+        attach_evidence(store, holders)
+    return holders
 
 
-def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
-    article = store.article(row["article_id"])
+def attach_evidence(store: Store, holders: list[dict[str, Any]]) -> None:
+    """Turn each holder's role rows into evidence: the statement and its sentence (articles fetched together)."""
+    ids = sorted({row["article_id"] for h in holders for row in h.get("_rows", ())})
+    articles = store.articles_by_id(ids)
+    for holder in holders:
+        holder["evidence"] = [_evidence(store, row, articles.get(row["article_id"])) for row in holder.pop("_rows", ())]
+
+
+def _evidence(store: Store, row: dict[str, Any], article: Any) -> dict[str, Any]:
     sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
     text = article.text if article else ""
     start, end = sentence if sentence else (row["start"], row["end"])
@@ -63,17 +78,19 @@ def _evidence(store: SQLiteStore, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def who(store: SQLiteStore, role: str, *, org: str | None = None, at: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
+def who(store: Store, role: str, *, org: str | None = None, at: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
     """Answer "who was ROLE (of ORG) at DATE?" with holders and their evidence."""
-    holders = role_holders(store, role, org=org)
+    holders = role_holders(store, role, org=org, with_evidence=False)
     answer: dict[str, Any] = {"role": role.lower(), "org": org, "at": None, "holders": [], "inferred": False}
     if at is None:
+        attach_evidence(store, holders)
         answer["holders"] = holders
         return answer
     start, end = at
     answer["at"] = {"from": start.isoformat(), "to": end.isoformat()}
     attested = [h for h in holders if h["first_seen"] <= end.isoformat() and h["last_seen"] >= start.isoformat()]
     if attested:
+        attach_evidence(store, attested)
         answer["holders"] = attested
         return answer
     before = [h for h in holders if h["last_seen"] < start.isoformat()]
@@ -81,6 +98,7 @@ def who(store: SQLiteStore, role: str, *, org: str | None = None, at: tuple[dt.d
     if before:
         holder = dict(max(before, key=lambda h: h["last_seen"]))
         holder["next_holder"] = min(after, key=lambda h: h["first_seen"])["person"] if after else None
+        attach_evidence(store, [holder])
         answer["holders"] = [holder]
         answer["inferred"] = True
     return answer

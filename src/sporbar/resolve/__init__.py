@@ -17,7 +17,7 @@ from sporbar.resolve.stories import (
     story_keys,
     story_title,
 )
-from sporbar.store.sqlite import SQLiteStore
+from sporbar.store.interface import Store
 
 __all__ = ["assign_stories"]
 
@@ -41,7 +41,7 @@ def _load(rows: list[tuple[int, str, str, str, int]]) -> list[StoryProfile]:
     return stories
 
 
-def assign_stories(store: SQLiteStore, *, batch_size: int = 500) -> int:
+def assign_stories(store: Store, *, batch_size: int = 500) -> int:
     """Put every analysed article that is in no story yet into one, oldest first; return how many were placed.
 
     Only the stories that share a name or a strong term with an article are

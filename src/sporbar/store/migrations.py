@@ -3,29 +3,44 @@
 Each migration runs once, inside a transaction, and is recorded in
 ``schema_migrations``; ``pending`` only reads. Never edit a migration that has
 shipped: add a new one.
+
+One list serves both backends. Migrations are written in SQLite's dialect and
+``postgres_ddl`` maps the few types that differ (64-bit integers, identity
+keys, ``BYTEA``, double precision); a migration that needs more says so with
+``schema.dialect``.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from sporbar.errors import SchemaTooNew
+
+
+class Schema(Protocol):
+    """What a migration may do: run statements in the dialect it names."""
+
+    dialect: str  # "sqlite" or "postgres"
+
+    def execute(self, sql: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
     version: int
     name: str
-    apply: Callable[[sqlite3.Connection], None]
+    apply: Callable[[Schema], None]
 
 
 MIGRATIONS: list[Migration] = []
 
 
-def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection], None]], Callable[[sqlite3.Connection], None]]:
-    def register(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+def migration(version: int, name: str) -> Callable[[Callable[[Schema], None]], Callable[[Schema], None]]:
+    def register(fn: Callable[[Schema], None]) -> Callable[[Schema], None]:
         MIGRATIONS.append(Migration(version, name, fn))
         MIGRATIONS.sort(key=lambda m: m.version)
         return fn
@@ -34,7 +49,7 @@ def migration(version: int, name: str) -> Callable[[Callable[[sqlite3.Connection
 
 
 @migration(1, "articles")
-def _articles(conn: sqlite3.Connection) -> None:
+def _articles(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -101,10 +116,25 @@ def _articles(conn: sqlite3.Connection) -> None:
         );
         """
     )
+    if conn.dialect == "postgres":
+        # SQLite gets casefold() from Python; here it is Unicode lower-casing (ICU where the server has it).
+        conn.execute(
+            """
+            DO $$ BEGIN
+            IF EXISTS (SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu') THEN
+                CREATE FUNCTION casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+                    AS $f$ SELECT lower(value COLLATE "und-x-icu") $f$;
+            ELSE
+                CREATE FUNCTION casefold(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+                    AS $f$ SELECT lower(value) $f$;
+            END IF;
+            END $$
+            """
+        )
 
 
 @migration(2, "language analysis: sentences and entity mentions")
-def _analysis(conn: sqlite3.Connection) -> None:
+def _analysis(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -143,7 +173,7 @@ def _analysis(conn: sqlite3.Connection) -> None:
 
 
 @migration(3, "quotes")
-def _quotes(conn: sqlite3.Connection) -> None:
+def _quotes(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -176,7 +206,7 @@ def _quotes(conn: sqlite3.Connection) -> None:
 
 
 @migration(4, "roles and numbers")
-def _roles_numbers(conn: sqlite3.Connection) -> None:
+def _roles_numbers(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -223,12 +253,12 @@ def _roles_numbers(conn: sqlite3.Connection) -> None:
 
 
 @migration(5, "record hash: updates of date, title, source and metadata")
-def _record_hash(conn: sqlite3.Connection) -> None:
+def _record_hash(conn: Schema) -> None:
     conn.execute("ALTER TABLE articles ADD COLUMN record_hash TEXT")
 
 
 @migration(6, "time expressions")
-def _times(conn: sqlite3.Connection) -> None:
+def _times(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -251,7 +281,7 @@ def _times(conn: sqlite3.Connection) -> None:
 
 
 @migration(7, "story threads")
-def _stories(conn: sqlite3.Connection) -> None:
+def _stories(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -282,7 +312,7 @@ def _stories(conn: sqlite3.Connection) -> None:
 
 
 @migration(8, "story key index")
-def _story_keys(conn: sqlite3.Connection) -> None:
+def _story_keys(conn: Schema) -> None:
     run_script(
         conn,
         """
@@ -296,7 +326,22 @@ def _story_keys(conn: sqlite3.Connection) -> None:
     )
 
 
-def run_script(conn: sqlite3.Connection, script: str) -> None:
+@migration(9, "entity lookups: folded names, speakers and role holders by entity")
+def _entity_lookups(conn: Schema) -> None:
+    # An entity page looks a name up case-insensitively and then everything said or held by that entity:
+    # without these, each is a scan of the whole mentions, quotes or roles table.
+    run_script(
+        conn,
+        """
+        CREATE INDEX mentions_canonical_folded ON mentions (casefold(canonical));
+        CREATE INDEX mentions_text_folded ON mentions (casefold(text));
+        CREATE INDEX quotes_speaker_entity ON quotes (speaker_entity_id);
+        CREATE INDEX roles_person_entity ON roles (person_entity_id);
+        """,
+    )
+
+
+def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
     ``executescript`` would commit first, so a failed migration could leave
@@ -306,23 +351,60 @@ def run_script(conn: sqlite3.Connection, script: str) -> None:
     for line in script.splitlines(keepends=True):
         statement += line
         if sqlite3.complete_statement(statement):
-            conn.execute(statement)
+            conn.execute(postgres_ddl(statement) if conn.dialect == "postgres" else statement)
             statement = ""
     if statement.strip():
-        conn.execute(statement)
+        conn.execute(postgres_ddl(statement) if conn.dialect == "postgres" else statement)
 
 
-def current_version(conn: sqlite3.Connection) -> int:
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"
-    )
+_POSTGRES_TYPES = (
+    # SQLite's INTEGER is 64 bits and an INTEGER PRIMARY KEY numbers itself.
+    (re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    # SQLite's REAL is an 8-byte float; PostgreSQL's REAL is 4 bytes.
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
+)
+
+
+def postgres_ddl(sql: str) -> str:
+    """The PostgreSQL form of a schema statement written for SQLite."""
+    for pattern, replacement in _POSTGRES_TYPES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+class SQLiteSchema:
+    """A SQLite connection as a migration sees it."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str) -> Any:
+        return self.conn.execute(sql)
+
+
+_SCHEMA_TABLE = {
+    "sqlite": "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (datetime('now')))",
+    "postgres": "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (now()::text))",
+}
+
+
+def current_version(conn: Any, dialect: str = "sqlite") -> int:
+    """The store's schema version (``conn`` is a sqlite3 or psycopg connection)."""
+    conn.execute(_SCHEMA_TABLE[dialect])
     row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
     return int(row[0] or 0)
 
 
-def pending(conn: sqlite3.Connection) -> list[Migration]:
+def pending(conn: Any, dialect: str = "sqlite") -> list[Migration]:
     """Return the migrations this database has not had yet (reads only)."""
-    version = current_version(conn)
+    version = current_version(conn, dialect)
     latest = MIGRATIONS[-1].version
     if version > latest:
         raise SchemaTooNew(f"the store has schema version {version}, this sporbar knows up to {latest}: upgrade sporbar")
@@ -330,7 +412,7 @@ def pending(conn: sqlite3.Connection) -> list[Migration]:
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply pending migrations, each in its own transaction; return their names."""
+    """Apply pending migrations to a SQLite store, each in its own transaction; return their names."""
     applied = []
     for step in pending(conn):
         conn.execute("BEGIN IMMEDIATE")
@@ -339,7 +421,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             if current_version(conn) >= step.version:
                 conn.execute("COMMIT")
                 continue
-            step.apply(conn)
+            step.apply(SQLiteSchema(conn))
             conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (step.version, step.name))
             conn.execute("COMMIT")
         except BaseException:

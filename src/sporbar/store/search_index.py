@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -45,6 +46,11 @@ class SearchIndex:
         except ValueError as exc:
             raise StoreError(f"cannot open the search index at {self.path}: {exc}; run `sporbar reindex`") from None
         marker.write_text(str(INDEX_FORMAT))
+        # Which index this is: the store records the one its ``indexed_revision`` column speaks for.
+        identity_file = self.path / "sporbar-index-id"
+        if not identity_file.exists():
+            identity_file.write_text(uuid.uuid4().hex)
+        self.identity = identity_file.read_text().strip()
         self._register_analyzers()
         self._writer: tantivy.IndexWriter | None = None
 

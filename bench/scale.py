@@ -1,0 +1,362 @@
+"""Scale: a synthetic archive of N articles in SQLite or PostgreSQL (issue 8).
+
+The archive is resampled from real Norwegian sentences — the NDT news corpus
+and NoReC review text (../shared/corpora) — ~400 words per article, random
+dates 1998–2019 (day precision), sources from NDT. For one backend per run:
+
+1. store-only ingest of all N articles through the real CLI in a child process
+   (``sporbar ingest --no-analyze``): articles/s, store and index size, the
+   child's peak memory (ru_maxrss);
+2. the language stage on a sample of S articles of the same archive, with 1 and
+   with 2 local worker processes: articles/s and the speed-up; and a full-pipeline
+   ingest of the sample (store + index + language model + stories) in a child
+   process, whose rate is EXTRAPOLATED to N articles (said so in the output);
+3. fact tables at archive scale: the sample's real analyses are copied onto every
+   article of the archive (offsets are then not meaningful for the copies; the
+   point is table sizes and a real distribution of names and roles — each name is
+   N/S times as frequent as in the sample, so entity pages are pessimistic);
+4. queries: search (common term, rare term, two terms, phrase; each with a random
+   12–60-month window; top 10 with snippets), ``who ROLE --org ORG --at DATE`` and
+   the entity page (``kb.entity(NAME)``), p50/p95 after warm-up.
+
+Usage:
+    python bench/scale.py --backend sqlite                      # 100,000 articles
+    python bench/scale.py --backend postgres --pg postgresql://…  # (or $SPORBAR_BENCH_PG)
+    python bench/scale.py --backend sqlite --articles 1000000     # the 1M archive (hours, ~10 GB)
+    python bench/scale.py --articles 2000 --sample 40             # smoke test
+Figures go to bench/out/scale-BACKEND-N.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sporbar  # noqa: E402
+from ingest_search import WORD, SourceCorpus, build_queries, percentile, summarise  # noqa: E402
+
+SHARED = Path(os.environ.get("SPORBAR_SHARED", ROOT.parent / "shared"))
+NDT = SHARED / "corpora" / "ndt-nob-news.jsonl"
+NOREC = SHARED / "corpora" / "norec-text.txt.gz"
+NOREC_SENTENCES = 150_000
+WORDS_PER_ARTICLE = 400
+FIRST_DAY, LAST_DAY = dt.date(1998, 1, 1), dt.date(2019, 12, 31)
+QUERIES = 100
+WARMUP = 20
+TARGETS = {"search_p95_ms": {"sqlite": 20.0, "postgres": 100.0}, "who_entity_p95_ms": 50.0, "peak_rss_gb": 2.0, "speedup": 1.7}
+
+
+# -- the archive -------------------------------------------------------------------
+
+
+def sentence_pool(rng: random.Random) -> SourceCorpus:
+    """NDT sentences and a random sample of NoReC sentences, as ``ingest_search.SourceCorpus`` holds them."""
+    pool = SourceCorpus(NDT)
+    norec: list[str] = []
+    seen = 0
+    with gzip.open(NOREC, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            sentence = " ".join(line.split())
+            if len(sentence.split()) < 3:
+                continue
+            seen += 1
+            # Reservoir sampling: a uniform sample of the whole file in bounded memory.
+            if len(norec) < NOREC_SENTENCES:
+                norec.append(sentence)
+            elif (j := rng.randrange(seen)) < NOREC_SENTENCES:
+                norec[j] = sentence
+    for sentence in norec:
+        words = WORD.findall(sentence.lower())
+        i = len(pool.sentences)
+        pool.sentences.append(sentence)
+        pool.words.append(words)
+        pool.lengths.append(len(sentence.split()))
+        if 3 <= pool.lengths[-1] <= 10:
+            pool.short.append(i)
+        pool.token_counts.update(words)
+        for word in words:
+            pool.sentences_of.setdefault(word, set()).add(i)
+    return pool
+
+
+def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> list[int]:
+    """Write n articles as JSON Lines; return how many articles use each sentence."""
+    days = (LAST_DAY - FIRST_DAY).days
+    used_in = [0] * len(pool.sentences)
+    with out.open("w", encoding="utf-8") as handle:
+        for number in range(1, n + 1):
+            picked: list[int] = []
+            count = 0
+            while count < WORDS_PER_ARTICLE:
+                i = rng.randrange(len(pool.sentences))
+                picked.append(i)
+                count += pool.lengths[i]
+            for i in set(picked):
+                used_in[i] += 1
+            paragraphs = []
+            at = 0
+            while at < len(picked):
+                size = rng.randint(1, 4)
+                paragraphs.append(" ".join(pool.sentences[i] for i in picked[at : at + size]))
+                at += size
+            record = {
+                "id": f"scale-{number:07d}",
+                "date": (FIRST_DAY + dt.timedelta(days=rng.randint(0, days))).isoformat(),
+                "title": pool.sentences[rng.choice(pool.short)].rstrip(".:"),
+                "source": rng.choice(pool.sources),
+                "text": "\n\n".join(paragraphs),
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return used_in
+
+
+# -- helpers -----------------------------------------------------------------------
+
+
+def size_of(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else 0
+
+
+def run_cli(args: list[str]) -> tuple[dict, float, int]:
+    """Run ``sporbar ARGS --json`` in a child process: (report, wall seconds, that child's peak RSS in bytes)."""
+    started = time.perf_counter()
+    with open(os.devnull, "w") as devnull, subprocess.Popen(  # noqa: SIM117
+        [sys.executable, "-m", "sporbar.interfaces.cli", *args, "--json"], stdout=subprocess.PIPE, stderr=devnull, text=True
+    ) as child:
+        stdout = child.stdout.read() if child.stdout else ""
+        # wait4 reaps the child and returns its own resource use (its peak RSS, not the largest child's so far).
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if child.returncode not in (0, 1):
+        sys.exit(f"sporbar {' '.join(args)} failed with status {child.returncode}")
+    return json.loads(stdout), wall, usage.ru_maxrss * 1024
+
+
+
+
+def timed(calls: list, fn) -> list[float]:  # type: ignore[no-untyped-def]
+    ms = []
+    for call in calls:
+        started = time.perf_counter()
+        fn(call)
+        ms.append((time.perf_counter() - started) * 1000)
+    return ms
+
+
+class Target:
+    """A fresh store location of one backend (a file, or a schema of the PostgreSQL database)."""
+
+    def __init__(self, backend: str, out: Path, name: str, pg_url: str | None) -> None:
+        self.backend = backend
+        self.index = out / f"{name}.index"
+        shutil.rmtree(self.index, ignore_errors=True)
+        if backend == "sqlite":
+            self.db = str(out / f"{name}.db")
+            for suffix in ("", "-wal", "-shm"):
+                Path(self.db + suffix).unlink(missing_ok=True)
+            return
+        import psycopg
+
+        assert pg_url, "--pg URL (or $SPORBAR_BENCH_PG) is needed for --backend postgres"
+        schema = name.replace("-", "_")
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"CREATE SCHEMA {schema}")
+        self.db = f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+
+    def args(self) -> list[str]:
+        return ["--db", self.db, "--index", str(self.index)]
+
+    def open(self) -> sporbar.KnowledgeBase:
+        return sporbar.open(self.db, index=self.index)
+
+
+# -- main ------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg", default=os.environ.get("SPORBAR_BENCH_PG"), help="PostgreSQL URL (a database to make schemas in)")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=120, help="articles for the language stage (default 120)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--seed", type=int, default=2017)
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    n, s = args.articles, args.sample
+    rng = random.Random(args.seed)
+    results: dict = {
+        "benchmark": "bench/scale.py",
+        "command": "python bench/scale.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgres")),
+        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "load_average_at_start": os.getloadavg()},
+        "backend": args.backend,
+        "articles": n,
+        "sample": s,
+    }
+
+    # 1. the archive (built once per size and seed, then reused)
+    archive = out / f"scale-{n}-{args.seed}.jsonl"
+    print(f"sentence pool: NDT + {NOREC_SENTENCES:,} NoReC sentences …", flush=True)
+    pool = sentence_pool(rng)
+    print(f"building {n:,} articles → {archive} …", flush=True)
+    used_in = build_archive(pool, n, random.Random(args.seed), archive)
+    sample_file = out / f"scale-sample-{s}.jsonl"
+    with archive.open(encoding="utf-8") as handle, sample_file.open("w", encoding="utf-8") as sample_out:
+        for _, line in zip(range(s), handle):
+            sample_out.write(line)
+    results["archive"] = {"file": str(archive), "bytes": archive.stat().st_size, "sentences_in_pool": len(pool.sentences)}
+
+    # 2. store-only ingest of the whole archive
+    big = Target(args.backend, out, f"scale_{args.backend}_{n}", args.pg)
+    print(f"store-only ingest of {n:,} articles into {args.backend} …", flush=True)
+    report, wall, peak = run_cli(["ingest", str(archive), "--no-analyze", *big.args()])
+    with big.open() as kb:
+        stats = kb.stats()
+    results["store_only_ingest"] = {
+        "stored": report["stored"], "wall_s": round(wall, 1), "articles_per_s": round(report["stored"] / wall, 1),
+        "store_bytes": stats["size_bytes"], "index_bytes": stats["index_size_bytes"], "peak_rss_bytes": peak,
+    }
+    print(f"  {results['store_only_ingest']}", flush=True)
+
+    # 3. the language stage on the sample: 1 and 2 workers, and a full-pipeline ingest of the sample
+    from sporbar.analyze.distributed import LocalAnalyser
+
+    sample_articles = []
+    with big.open() as kb:
+        ids = [json.loads(line)["id"] for line in sample_file.read_text(encoding="utf-8").splitlines()]
+        found = kb.store.articles_by_id(ids)
+        sample_articles = [found[i] for i in ids]
+    words = sum(len(a.text.split()) for a in sample_articles)
+    language: dict = {"sample_articles": s, "sample_words": words,
+                      "how": "sporbar's local worker pool (the one `ingest --workers N` uses), started and model loaded before timing"}
+    analyses = []
+    for workers in (1, 2):
+        analyser = LocalAnalyser(workers)
+        analyser.warm()
+        started = time.perf_counter()
+        analyses = list(analyser.analyse(sample_articles))
+        seconds = time.perf_counter() - started
+        analyser.close()
+        language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),
+                                          "words_per_s": round(words / seconds)}
+        print(f"  language stage, {workers} worker(s): {language[f'workers_{workers}']}", flush=True)
+    language["speedup_1_to_2"] = round(language["workers_1"]["seconds"] / language["workers_2"]["seconds"], 2)
+    results["language_stage"] = language
+    small = Target(args.backend, out, f"scale_{args.backend}_sample", args.pg)
+    report, wall, peak = run_cli(["ingest", str(sample_file), "--workers", "1", *small.args()])
+    rate = report["stored"] / wall
+    results["full_pipeline_sample"] = {
+        "articles": report["stored"], "analysed": report["analysed"], "wall_s": round(wall, 1), "peak_rss_bytes": peak,
+        "articles_per_s": round(rate, 2),
+        "extrapolated_hours_for_archive_1_worker": round(n / rate / 3600, 1),
+        "note": "EXTRAPOLATED from the sample: the full archive was not run through the language model",
+    }
+    print(f"  full pipeline on the sample: {results['full_pipeline_sample']}", flush=True)
+
+    # 4. facts at archive scale: the sample's analyses copied onto every article
+    print("copying the sample's analyses onto every article …", flush=True)
+    started = time.perf_counter()
+    with big.open() as kb:
+        batch = []
+        copied = 0
+        for number, article in enumerate(kb.articles()):
+            source = analyses[number % len(analyses)]
+            batch.append(replace(source, article_id=article.id, text_hash=article.text_hash, doc=None))
+            if len(batch) >= 1000:
+                kb.store.save_analyses(batch)
+                copied += len(batch)
+                batch = []
+        if batch:
+            kb.store.save_analyses(batch)
+            copied += len(batch)
+        facts = {k: kb.store.run_sql(f"SELECT count(*) FROM {k}")[0][0] for k in ("sentences", "mentions", "quotes", "roles", "numbers")}
+        results["facts"] = {"articles_with_facts": copied, "seconds": round(time.perf_counter() - started, 1), "rows": facts,
+                            "store_bytes_with_facts": kb.store.size_bytes()}
+        print(f"  {results['facts']}", flush=True)
+
+        # 5. queries
+        query_rng = random.Random(args.seed + 1)
+        classes, _ = build_queries(pool, used_in, query_rng)
+        search: dict = {}
+        every: list[float] = []
+        warm = [q for qs in classes.values() for q in qs[:5]]
+        timed(warm, lambda q: kb.search(q["q"], since=q["since"], until=q["until"]))
+        for name, qs in classes.items():
+            ms = timed(qs[:QUERIES], lambda q: kb.search(q["q"], since=q["since"], until=q["until"]))
+            every.extend(ms)
+            search[name] = summarise(ms)
+        search["all dated"] = summarise(every)
+        results["search"] = search
+        roles = sorted({(r.role, r.org) for a in analyses for r in a.roles if r.org})
+        who_calls = [(role, org, f"{query_rng.randint(1998, 2019)}-{query_rng.randint(1, 12):02d}") for role, org in
+                     (query_rng.choice(roles) for _ in range(QUERIES + WARMUP))]
+        timed(who_calls[:WARMUP], lambda c: kb.who(c[0], org=c[1], at=c[2]))
+        results["who"] = summarise(timed(who_calls[WARMUP:], lambda c: kb.who(c[0], org=c[1], at=c[2])))
+        results["who"]["distinct_role_org_pairs"] = len(roles)
+        names = Counter(m.canonical for a in analyses for m in a.mentions if m.label in ("PER", "ORG") and m.canonical)
+        picks = [query_rng.choice(sorted(names)) for _ in range(QUERIES + WARMUP)]
+        timed(picks[:WARMUP], kb.entity)
+        results["entity_page"] = summarise(timed(picks[WARMUP:], kb.entity))
+        results["entity_page"]["distinct_names"] = len(names)
+
+    # 6. report
+    target_search = TARGETS["search_p95_ms"][args.backend]
+    checks = {
+        "search p95 (all dated)": (results["search"]["all dated"]["p95_ms"], f"≤ {target_search:g} ms"),
+        "who p95": (results["who"]["p95_ms"], f"≤ {TARGETS['who_entity_p95_ms']:g} ms"),
+        "entity page p95": (results["entity_page"]["p95_ms"], f"≤ {TARGETS['who_entity_p95_ms']:g} ms"),
+        "ingest peak RSS": (round(results["store_only_ingest"]["peak_rss_bytes"] / 1e9, 2), f"≤ {TARGETS['peak_rss_gb']:g} GB"),
+        "language speed-up 1→2": (results["language_stage"]["speedup_1_to_2"], f"≥ {TARGETS['speedup']:g}"),
+    }
+    results["targets"] = {k: {"measured": v, "target": t} for k, (v, t) in checks.items()}
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    path = out / f"scale-{args.backend}-{n}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    ingest = results["store_only_ingest"]
+    print()
+    print(f"sporbar scale benchmark — {args.backend}, {n:,} synthetic articles (NDT + NoReC sentences), sample {s}")
+    print(f"  store-only ingest        {ingest['articles_per_s']:>10,.0f} articles/s   ({ingest['wall_s']:,.0f} s)")
+    print(f"  store / index            {ingest['store_bytes'] / 1e6:>10,.0f} MB / {ingest['index_bytes'] / 1e6:,.0f} MB"
+          f"   (store with copied facts {results['facts']['store_bytes_with_facts'] / 1e6:,.0f} MB)")
+    print(f"  ingest peak RSS          {ingest['peak_rss_bytes'] / 1e6:>10,.0f} MB")
+    full = results["full_pipeline_sample"]
+    print(f"  full pipeline (sample)   {full['articles_per_s']:>10,.2f} articles/s → {full['extrapolated_hours_for_archive_1_worker']:,} h"
+          f" for the archive with 1 worker (EXTRAPOLATED)")
+    print(f"  language stage 1 / 2 w.  {language['workers_1']['articles_per_s']:>10,.2f} / {language['workers_2']['articles_per_s']:,.2f}"
+          f" articles/s   speed-up {language['speedup_1_to_2']}")
+    for name, row in results["search"].items():
+        print(f"  search {name:<18}{row['p50_ms']:>8.1f} / {row['p95_ms']:.1f} ms (p50 / p95)")
+    print(f"  who                      {results['who']['p50_ms']:>8.1f} / {results['who']['p95_ms']:.1f} ms")
+    print(f"  entity page              {results['entity_page']['p50_ms']:>8.1f} / {results['entity_page']['p95_ms']:.1f} ms")
+    for name, (value, target) in checks.items():
+        print(f"  target: {name:<24} {value!s:>8}  {target}")
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,894 @@
+"""The SQL both backends share: every query the rest of sporbar asks of a store.
+
+``SQLStore`` holds the queries, written once in the SQL that SQLite and
+PostgreSQL both speak (``?`` placeholders; the PostgreSQL store translates
+them). The few places where the dialects differ are small methods and
+attributes a backend overrides: bulk inserts (COPY on PostgreSQL), inserts
+that skip or replace conflicting rows, case-insensitive LIKE, and the
+transaction and single-writer lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from sporbar.models import (
+    Analysis,
+    Article,
+    ArticleDate,
+    DatePrecision,
+    EntityCount,
+    IngestReport,
+    Mention,
+    NearDuplicate,
+    Rejection,
+    SourceLocation,
+)
+from sporbar.normalize.dedupe import Fingerprint, signature_from_bytes
+
+_CHUNK = 500
+_ARTICLE_COLUMNS = "id, date, date_precision, title, source, url, text, text_hash, metadata, origin_file, origin_line"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _like_pattern(words: str) -> str:
+    """A LIKE pattern matching ``words`` anywhere, with LIKE's own wildcards escaped."""
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _add_date_overlap(clauses: list[str], params: list[Any], since: dt.date | None, until: dt.date | None, prefix: str) -> None:
+    """Keep articles whose own date range (at its precision) overlaps ``since``–``until``."""
+    if since is not None:
+        clauses.append(f"{prefix}date_end >= ?")
+        params.append(since.isoformat())
+    if until is not None:
+        clauses.append(f"{prefix}date_start <= ?")
+        params.append(until.isoformat())
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    (id_, date, precision, title, source, url, text, text_hash, metadata, origin_file, origin_line) = row
+    return Article(
+        id=id_,
+        date=ArticleDate(date, DatePrecision(precision)),
+        text=text,
+        text_hash=text_hash,
+        title=title,
+        source=source,
+        url=url,
+        metadata=json.loads(metadata) if metadata else {},
+        origin=SourceLocation(origin_file, origin_line) if origin_file else None,
+    )
+
+
+
+
+class Rows(Protocol):
+    """What a query returns: a sqlite3 cursor, or rows a PostgreSQL query fetched."""
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class SQLStore:
+    """Articles and everything derived from them, in SQL tables (see ``migrations``)."""
+
+    backend = "sql"
+    # SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same (and beyond ASCII).
+    _like = "LIKE"
+    _newline = "char(10)"
+
+    # -- what a backend provides ---------------------------------------------
+
+    def _cursor(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """Rows of a large result, fetched as they are read."""
+        return iter(self._cursor(sql, params))
+
+    def atomic(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def acquire_writer(self) -> None:
+        raise NotImplementedError
+
+    def release_writer(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def schema_version(self) -> int:
+        raise NotImplementedError
+
+    def size_bytes(self) -> int:
+        raise NotImplementedError
+
+    def location(self) -> str:
+        """Where the store is, fit to show (no password)."""
+        raise NotImplementedError
+
+    def run_sql(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Run one statement in the shared SQL (``?`` placeholders) and return its rows: for tools, benchmarks and tests."""
+        return list(self._cursor(sql, params))
+
+    def _insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, skip_conflicts: bool = False) -> None:
+        """Insert many rows; with ``skip_conflicts`` rows that break a uniqueness constraint are left out."""
+        verb = "INSERT OR IGNORE" if skip_conflicts else "INSERT"
+        names = ", ".join(_quoted(c) for c in columns)
+        self._executemany(f"{verb} INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})", rows)
+
+    def _replace_rows(self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert rows, replacing those with the same ``key``."""
+        names = ", ".join(_quoted(c) for c in columns)
+        self._executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})", rows)
+
+    # -- articles ----------------------------------------------------------
+
+    def existing(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
+        """Return ``{id: (text_hash, record_hash)}`` for stored ids and ``{text_hash: id}`` for stored texts."""
+        by_id: dict[str, tuple[str, str | None]] = {}
+        by_hash: dict[str, str] = {}
+        for chunk in _chunks(articles):
+            ids = [a.id for a in chunk]
+            marks = ",".join("?" * len(ids))
+            for id_, text_hash, record_hash in self._cursor(
+                f"SELECT id, text_hash, record_hash FROM articles WHERE id IN ({marks})", ids
+            ):
+                by_id[id_] = (text_hash, record_hash)
+            hashes = [a.text_hash for a in chunk]
+            for id_, text_hash in self._cursor(f"SELECT id, text_hash FROM articles WHERE text_hash IN ({marks})", hashes):
+                by_hash[text_hash] = id_
+        return by_id, by_hash
+
+    def insert_articles(self, articles: Sequence[Article]) -> None:
+        """Insert new articles (call inside ``atomic``)."""
+        now = _now()
+        self._insert_rows(
+            "articles",
+            ("id", "date", "date_precision", "date_start", "date_end", "title", "source", "url", "text", "text_hash",
+             "metadata", "origin_file", "origin_line", "ingested_at", "record_hash"),
+            [self._row(a, now) + (a.record_hash,) for a in articles],
+        )
+
+    def update_articles(self, articles: Sequence[Article]) -> None:
+        """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
+        now = _now()
+        # Texts may move between ids within one batch: free every old hash first (text_hash is unique).
+        self._executemany(
+            "UPDATE articles SET text_hash = 'pending:' || id WHERE id = ?", [(a.id,) for a in articles]
+        )
+        for a in articles:
+            row = self._row(a, now)
+            self._cursor(
+                "UPDATE articles SET date=?, date_precision=?, date_start=?, date_end=?, title=?, source=?, url=?, text=?,"
+                " text_hash=?, metadata=?, origin_file=?, origin_line=?, ingested_at=?, record_hash=?,"
+                " revision = revision + 1 WHERE id=?",
+                row[1:] + (a.record_hash, a.id),
+            )
+            self._cursor("DELETE FROM article_fingerprints WHERE article_id = ?", (a.id,))
+            self._cursor("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
+            self._cursor("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
+            # Facts derived from the old text would point at the wrong characters now.
+            for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
+                self._cursor(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
+
+    @staticmethod
+    def _row(a: Article, now: str) -> tuple[Any, ...]:
+        return (
+            a.id,
+            a.date.value,
+            a.date.precision.value,
+            a.date.start.isoformat(),
+            a.date.end.isoformat(),
+            a.title,
+            a.source,
+            a.url,
+            a.text,
+            a.text_hash,
+            json.dumps(a.metadata, ensure_ascii=False, default=str),
+            a.origin.path if a.origin else None,
+            a.origin.line if a.origin else None,
+            now,
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self._cursor(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article_from_row(row) if row else None
+
+    def articles_by_id(self, ids: Sequence[str]) -> dict[str, Article]:
+        found: dict[str, Article] = {}
+        for chunk in _chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._cursor(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", list(chunk)):
+                article = _article_from_row(row)
+                found[article.id] = article
+        return found
+
+    def iter_articles(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sources: Sequence[str] = (),
+        batch_size: int = 1000,
+    ) -> Iterator[Article]:
+        """Yield stored articles in date order, optionally only those that may fall in a date range."""
+        where, params = self._filters(since=since, until=until, sources=sources)
+        last: tuple[str, str] = ("", "")
+        while True:
+            rows = self._cursor(
+                f"SELECT {_ARTICLE_COLUMNS}, date_start FROM articles WHERE {where} AND (date_start, id) > (?, ?)"
+                " ORDER BY date_start, id LIMIT ?",
+                (*params, last[0], last[1], batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article_from_row(row[:-1])
+            last = (rows[-1][-1], rows[-1][0])
+
+    @staticmethod
+    def _filters(*, since: dt.date | None, until: dt.date | None, sources: Sequence[str]) -> tuple[str, list[Any]]:
+        clauses = ["1=1"]
+        params: list[Any] = []
+        _add_date_overlap(clauses, params, since, until, "")
+        if sources:
+            clauses.append(f"casefold(source) IN ({','.join('?' * len(sources))})")
+            params.extend(s.casefold() for s in sources)
+        return " AND ".join(clauses), params
+
+    def count_articles(self) -> int:
+        return int(self._cursor("SELECT count(*) FROM articles").fetchone()[0])
+
+    def all_ids(self) -> set[str]:
+        return {row[0] for row in self._cursor("SELECT id FROM articles")}
+
+    # -- search-index bookkeeping -------------------------------------------
+
+    def unindexed(self, limit: int = 1000) -> list[tuple[Article, int]]:
+        """Return articles whose current revision the search index has not seen, with that revision."""
+        rows = self._cursor(
+            f"SELECT {_ARTICLE_COLUMNS}, revision FROM articles WHERE indexed_revision < revision LIMIT ?", (limit,)
+        ).fetchall()
+        return [(_article_from_row(row[:-1]), int(row[-1])) for row in rows]
+
+    def revisions(self, ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for article_id, revision in self._cursor(
+                f"SELECT id, revision FROM articles WHERE id IN ({marks})", list(chunk)
+            ):
+                found[article_id] = int(revision)
+        return found
+
+    def count_unindexed(self) -> int:
+        return int(self._cursor("SELECT count(*) FROM articles WHERE indexed_revision < revision").fetchone()[0])
+
+    def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
+        with self.atomic():
+            self._executemany(
+                "UPDATE articles SET indexed_revision = ? WHERE id = ? AND revision = ?",
+                [(rev, id_, rev) for id_, rev in revisions],
+            )
+
+    def index_identity(self) -> str | None:
+        """The identity of the search index that ``indexed_revision`` speaks for (None before the first)."""
+        row = self._cursor("SELECT value FROM store_meta WHERE key = 'index_id'").fetchone()
+        return str(row[0]) if row else None
+
+    def set_index_identity(self, identity: str) -> None:
+        with self.atomic():
+            self._replace_rows("store_meta", ("key", "value"), ("key",), [("index_id", identity)])
+
+    def mark_all_unindexed(self) -> None:
+        with self.atomic():
+            self._cursor("UPDATE articles SET indexed_revision = 0")
+
+    # -- language analysis -----------------------------------------------------
+
+    _NEEDS_ANALYSIS = (
+        "FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+        " WHERE n.article_id IS NULL OR n.text_hash != a.text_hash OR n.model != ?"
+    )
+
+    def articles_needing_analysis(self, model: str, limit: int = 1000) -> list[Article]:
+        """Return articles with no analysis by ``model`` of their current text."""
+        columns = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLUMNS.split(","))
+        rows = self._cursor(
+            f"SELECT {columns} {self._NEEDS_ANALYSIS} ORDER BY a.date_start, a.id LIMIT ?", (model, limit)
+        ).fetchall()
+        return [_article_from_row(row) for row in rows]
+
+    def count_needing_analysis(self, model: str) -> int:
+        return int(self._cursor(f"SELECT count(*) {self._NEEDS_ANALYSIS}", (model,)).fetchone()[0])
+
+    def ids_needing_analysis(self, model: str) -> list[str]:
+        """Ids of the articles with no analysis by ``model`` of their current text, in date order."""
+        return [row[0] for row in self._cursor(f"SELECT a.id {self._NEEDS_ANALYSIS} ORDER BY a.date_start, a.id", (model,))]
+
+    def save_analyses(self, analyses: Sequence[Analysis]) -> None:
+        """Replace the sentences, mentions and facts of each analysed article, in one transaction."""
+        now = _now()
+        with self.atomic():
+            current: dict[str, tuple[str, str, str, str]] = {}
+            for chunk in _chunks([a.article_id for a in analyses]):
+                for id_, text_hash, date, date_start, date_end in self._cursor(
+                    f"SELECT id, text_hash, date, date_start, date_end FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                    list(chunk),
+                ):
+                    current[id_] = (text_hash, date, date_start, date_end)
+            # An article that changed while it was being analysed is left out: it will be analysed again.
+            fresh = {a.article_id: a for a in analyses if a.article_id in current and current[a.article_id][0] == a.text_hash}
+            if not fresh:
+                return
+            for chunk in _chunks(list(fresh)):
+                marks = ",".join("?" * len(chunk))
+                for table in ("sentences", "mentions", "quotes", "roles", "numbers", "times"):
+                    self._cursor(f"DELETE FROM {table} WHERE article_id IN ({marks})", list(chunk))
+            items = list(fresh.values())
+            self._insert_rows(
+                "roles",
+                ("article_id", "date", "date_start", "date_end", "person", "person_entity_id", "person_start", "person_end",
+                 "role", "org", "party", "start", "end", "extractor"),
+                [
+                    (a.article_id, *current[a.article_id][1:], r.person, r.person_entity_id, r.person_start, r.person_end,
+                     r.role, r.org, r.party, r.start, r.end, a.model)
+                    for a in items for r in a.roles if _valid_span(r.start, r.end)
+                ],
+                skip_conflicts=True,
+            )
+            self._insert_rows(
+                "times",
+                ("article_id", "start", "end", "text", "value", "precision", "kind", "extractor"),
+                [(a.article_id, t.start, t.end, t.text, t.value, t.precision, t.kind, a.model)
+                 for a in items for t in a.times if _valid_span(t.start, t.end)],
+                skip_conflicts=True,
+            )
+            self._insert_rows(
+                "numbers",
+                ("article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor"),
+                [(a.article_id, n.start, n.end, n.text, n.value, n.unit, n.about, n.qualifier, n.kind, current[a.article_id][1], a.model)
+                 for a in items for n in a.numbers if _valid_span(n.start, n.end)],
+                skip_conflicts=True,
+            )
+            self._insert_rows(
+                "quotes",
+                ("article_id", "kind", "start", "end", "text", "speaker", "speaker_entity_id", "speaker_label",
+                 "speaker_mention", "speaker_start", "speaker_end", "cue", "cue_start", "cue_end", "addressee", "date", "extractor"),
+                [
+                    (a.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_entity_id, q.speaker_label,
+                     q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
+                     q.addressee, q.date or current[a.article_id][1], a.model)
+                    for a in items for q in a.quotes if _valid_span(q.start, q.end)
+                ],
+                skip_conflicts=True,
+            )
+            self._insert_rows(
+                "sentences",
+                ("article_id", "idx", "start", "end"),
+                [(a.article_id, i, start, end) for a in items for i, (start, end) in enumerate(a.sentences)],
+            )
+            self._insert_rows(
+                "mentions",
+                ("article_id", "start", "end", "text", "label", "sentence_idx", "entity_id", "canonical"),
+                [(a.article_id, m.start, m.end, m.text, m.label, m.sentence, m.entity_id, m.canonical)
+                 for a in items for m in a.mentions if _valid_span(m.start, m.end)],
+                skip_conflicts=True,
+            )
+            self._replace_rows(
+                "analyses",
+                ("article_id", "text_hash", "model", "analysed_at", "doc"),
+                ("article_id",),
+                [(a.article_id, a.text_hash, a.model, now, a.doc) for a in items],
+            )
+
+    def sentences_of(self, article_id: str) -> list[tuple[int, int]]:
+        return [
+            (int(a), int(b))
+            for a, b in self._cursor(
+                'SELECT start, "end" FROM sentences WHERE article_id = ? ORDER BY idx', (article_id,)
+            )
+        ]
+
+    def mentions_of(self, article_id: str) -> list[Mention]:
+        rows = self._cursor(
+            'SELECT start, "end", text, label, sentence_idx, canonical, entity_id FROM mentions WHERE article_id = ?'
+            ' ORDER BY start, "end"',
+            (article_id,),
+        ).fetchall()
+        return [Mention(int(a), int(b), t, lab, s, c, e) for a, b, t, lab, s, c, e in rows]
+
+    _QUOTE_COLUMNS = (
+        'q.article_id, q.kind, q.text, q.start, q."end", q.speaker, q.speaker_entity_id, q.speaker_mention, q.cue,'
+        " q.addressee, q.date, q.speaker_label, q.speaker_start, q.speaker_end, q.cue_start, q.cue_end, q.extractor"
+    )
+
+    def quotes(
+        self,
+        *,
+        article_id: str | None = None,
+        speaker: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        text: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return quotes as export rows, filtered; ``speaker`` matches any part of the canonical name."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if article_id is not None:
+            clauses.append("q.article_id = ?")
+            params.append(article_id)
+        if speaker:
+            clauses.append(f"(q.speaker {self._like} ? ESCAPE '\\' OR q.speaker_mention {self._like} ? ESCAPE '\\')")
+            params.extend([_like_pattern(speaker)] * 2)
+        _add_date_overlap(clauses, params, since, until, "a.")
+        if text:
+            clauses.append(f"q.text {self._like} ? ESCAPE '\\'")
+            params.append(_like_pattern(text))
+        if kind:
+            clauses.append("q.kind = ?")
+            params.append(kind)
+        sql = (
+            f"SELECT {self._QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.date_start, a.id, q.start"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        names = [
+            "article_id", "kind", "text", "start", "end", "speaker", "speaker_entity_id", "speaker_mention", "cue",
+            "addressee", "date", "speaker_label", "speaker_start", "speaker_end", "cue_start", "cue_end", "extractor",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in self._cursor(sql, params)]
+
+    def roles(
+        self,
+        *,
+        role: str | None = None,
+        org: str | None = None,
+        person: str | None = None,
+        article_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return role records (export-contract rows), oldest first; ``person`` matches any part of the name."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if role:
+            clauses.append("r.role = ?")
+            params.append(role.lower())
+        if org:
+            clauses.append("casefold(r.org) = ?")
+            params.append(org.casefold())
+        if person:
+            clauses.append(f"r.person {self._like} ? ESCAPE '\\'")
+            params.append(_like_pattern(person))
+        if article_id:
+            clauses.append("r.article_id = ?")
+            params.append(article_id)
+        rows = self._cursor(
+            'SELECT r.article_id, r.date, r.person, r.person_entity_id, r.role, r.org, r.party, r.start, r."end",'
+            " r.date_start, r.date_end, r.person_start, r.person_end, r.extractor"
+            f" FROM roles r WHERE {' AND '.join(clauses)} ORDER BY r.date_start, r.article_id, r.start",
+            params,
+        ).fetchall()
+        names = [
+            "article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end",
+            "date_start", "date_end", "person_start", "person_end", "extractor",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def numbers(
+        self,
+        *,
+        about: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        kind: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Return number records (export-contract rows) in date order; ``about`` matches the counted thing."""
+        clauses = ["1=1"]
+        params: list[Any] = []
+        if about:
+            clauses.append(f"(n.about {self._like} ? ESCAPE '\\' OR n.text {self._like} ? ESCAPE '\\')")
+            params.extend([_like_pattern(about)] * 2)
+        _add_date_overlap(clauses, params, since, until, "a.")
+        if kind:
+            clauses.append("n.kind = ?")
+            params.append(kind)
+        if article_id:
+            clauses.append("n.article_id = ?")
+            params.append(article_id)
+        sql = (
+            'SELECT n.article_id, n.start, n."end", n.text, n.value, n.unit, n.about, n.qualifier, n.kind, n.date, n.extractor'
+            f" FROM numbers n JOIN articles a ON a.id = n.article_id WHERE {' AND '.join(clauses)}"
+            " ORDER BY a.date_start, a.id, n.start"
+        )
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        names = ["article_id", "start", "end", "text", "value", "unit", "about", "qualifier", "kind", "date", "extractor"]
+        return [dict(zip(names, row, strict=True)) for row in self._cursor(sql, params)]
+
+    def times(self, *, article_id: str) -> list[dict[str, Any]]:
+        """Return an article's time expressions with their resolved dates."""
+        rows = self._cursor(
+            'SELECT start, "end", text, value, precision, kind FROM times WHERE article_id = ? ORDER BY start', (article_id,)
+        ).fetchall()
+        names = ["start", "end", "text", "value", "precision", "kind"]
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    # -- stories ------------------------------------------------------------------
+
+    def articles_without_story(self) -> list[str]:
+        """Ids of analysed articles not yet in a story, oldest first (stories grow in date order)."""
+        return [
+            row[0]
+            for row in self._cursor(
+                "SELECT a.id FROM articles a JOIN analyses n ON n.article_id = a.id"
+                " LEFT JOIN story_articles s ON s.article_id = a.id WHERE s.article_id IS NULL ORDER BY a.date_start, a.id"
+            )
+        ]
+
+    def story_counts(self) -> tuple[int, int]:
+        """Return ``(articles counted in the story frequencies, next free story id)``."""
+        row = self._cursor("SELECT value FROM store_meta WHERE key = 'story_documents'").fetchone()
+        next_id = self._cursor("SELECT coalesce(max(id), 0) + 1 FROM stories").fetchone()[0]
+        return (int(row[0]) if row else 0), int(next_id)
+
+    def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """Document frequencies of some terms (the story index keeps them for every word seen)."""
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(terms)), 900):
+            marks = ",".join("?" * len(chunk))
+            for term, df in self._cursor(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", list(chunk)):
+                found[term] = int(df)
+        return found
+
+    def story_candidates(self, keys: Sequence[str], limit: int) -> list[int]:
+        """Stories indexed under any of the keys, those sharing most keys first."""
+        if not keys:
+            return []
+        hits: dict[int, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys)), 900):
+            marks = ",".join("?" * len(chunk))
+            for story_id, n in self._cursor(
+                f"SELECT story_id, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY story_id", list(chunk)
+            ):
+                hits[int(story_id)] = hits.get(int(story_id), 0) + int(n)
+        return sorted(hits, key=lambda s: -hits[s])[:limit]
+
+    def story_rows(self, story_ids: Sequence[int]) -> list[tuple[int, str, str, str, int]]:
+        """Stored story rows ``(id, profile_json, first, last, size)``."""
+        rows: list[tuple[int, str, str, str, int]] = []
+        for chunk in _chunks(list(story_ids), 900):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(
+                (int(i), p, f, last, int(n))
+                for i, p, f, last, n in self._cursor(
+                    f"SELECT id, profile, first_date, last_date, size FROM stories WHERE id IN ({marks})", list(chunk)
+                )
+            )
+        return rows
+
+    def save_story_state(
+        self,
+        stories: Sequence[tuple[int, str, str, str, int, str]],
+        keys: Sequence[tuple[str, int]],
+        assignments: Sequence[tuple[str, int, float]],
+        df_changes: dict[str, int],
+        documents: int,
+    ) -> None:
+        """Write changed stories ``(id, title, first, last, size, profile)``, their keys, assignments and frequencies."""
+        with self.atomic():
+            self._replace_rows("stories", ("id", "title", "first_date", "last_date", "size", "profile"), ("id",), stories)
+            self._executemany("DELETE FROM story_keys WHERE story_id = ?", [(row[0],) for row in stories])
+            self._insert_rows("story_keys", ("key", "story_id"), list(dict.fromkeys(keys)), skip_conflicts=True)
+            self._replace_rows("story_articles", ("article_id", "story_id", "similarity"), ("article_id",), assignments)
+            self._executemany(
+                "INSERT INTO story_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE SET df = story_terms.df + excluded.df",
+                list(df_changes.items()),
+            )
+            self._replace_rows("store_meta", ("key", "value"), ("key",), [("story_documents", str(documents))])
+
+    def stories(self, *, since: dt.date | None = None, until: dt.date | None = None, min_size: int = 1) -> list[dict[str, Any]]:
+        """Return stories (newest activity first) that overlap a date range."""
+        clauses = ["size >= ?"]
+        params: list[Any] = [min_size]
+        if since is not None:
+            clauses.append("last_date >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            clauses.append("first_date <= ?")
+            params.append(until.isoformat())
+        rows = self._cursor(
+            f"SELECT id, title, first_date, last_date, size FROM stories WHERE {' AND '.join(clauses)}"
+            " ORDER BY size DESC, last_date DESC, id",
+            params,
+        ).fetchall()
+        return [{"story_id": i, "title": t, "first_date": f, "last_date": last, "articles": n} for i, t, f, last, n in rows]
+
+    def story_articles(self, story_id: int) -> list[dict[str, Any]]:
+        rows = self._cursor(
+            "SELECT a.id, a.date, a.title, s.similarity FROM story_articles s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? ORDER BY a.date_start, a.id",
+            (story_id,),
+        ).fetchall()
+        return [{"article_id": i, "date": d, "title": t, "similarity": round(sim, 4)} for i, d, t, sim in rows]
+
+    def story_of(self, article_id: str) -> int | None:
+        row = self._cursor("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return int(row[0]) if row else None
+
+    def story_export_rows(self) -> Iterator[dict[str, Any]]:
+        cursor = self._stream(
+            "SELECT s.story_id, s.article_id, t.title, s.similarity FROM story_articles s JOIN stories t ON t.id = s.story_id"
+            " JOIN articles a ON a.id = s.article_id ORDER BY s.story_id, a.date_start, a.id"
+        )
+        for story_id, article_id, title, similarity in cursor:
+            yield {"story_id": story_id, "article_id": article_id, "title": title, "similarity": round(similarity, 4)}
+
+    def sentence_span(self, article_id: str, start: int, end: int) -> tuple[int, int] | None:
+        """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""
+        row = self._cursor(
+            'SELECT min(start), max("end") FROM sentences WHERE article_id = ? AND start < ? AND "end" > ?',
+            (article_id, max(end, start + 1), start),
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row and row[0] is not None else None
+
+    def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
+        """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
+        folded = name.casefold()
+        rows = self._cursor(
+            "SELECT entity_id, min(canonical), min(label), count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+            " (casefold(canonical) = ? OR casefold(text) = ?) GROUP BY entity_id ORDER BY 4 DESC, 1",
+            (folded, folded),
+        ).fetchall()
+        if not rows:
+            rows = self._cursor(
+                "SELECT entity_id, min(canonical), min(label), count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+                " casefold(canonical) LIKE ? ESCAPE '\\' GROUP BY entity_id ORDER BY 4 DESC, 1 LIMIT 20",
+                (_like_pattern(folded),),
+            ).fetchall()
+        return [(e, c, lab, int(n)) for e, c, lab, n in rows]
+
+    def entity_profile(self, entity_id: str) -> dict[str, Any]:
+        """Aliases, articles, first and last seen, quotes and roles of one entity."""
+        canonical, label = self._cursor("SELECT canonical, label FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
+        aliases = [row[0] for row in self._cursor(
+            "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC, text", (entity_id,)
+        )]
+        articles, first, last = self._cursor(
+            "SELECT count(DISTINCT m.article_id), min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ?",
+            (entity_id,),
+        ).fetchone()
+        quotes = self._cursor("SELECT count(*) FROM quotes WHERE speaker_entity_id = ?", (entity_id,)).fetchone()[0]
+        roles = [dict(zip(("role", "org", "party", "first", "last", "statements"), row, strict=True)) for row in self._cursor(
+            "SELECT role, org, max(party), min(date), max(date), count(*) FROM roles WHERE person_entity_id = ?"
+            " GROUP BY role, org ORDER BY min(date_start), role, org",
+            (entity_id,),
+        )]
+        mentions_per_month = dict(self._cursor(
+            "SELECT substr(a.date, 1, 7), count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ? GROUP BY 1 ORDER BY 1",
+            (entity_id,),
+        ).fetchall())
+        return {
+            "entity_id": entity_id, "canonical": canonical, "label": label, "aliases": aliases, "articles": articles,
+            "first_seen": first, "last_seen": last, "quotes": quotes, "roles": roles, "mentions_per_month": mentions_per_month,
+        }
+
+    def entity_timeline(self, entity_id: str) -> list[dict[str, Any]]:
+        """Dated facts about an entity, in order: the articles that mention it, its quotes and its roles."""
+        facts: list[dict[str, Any]] = []
+        for article_id, date, title, n in self._cursor(
+            "SELECT a.id, a.date, a.title, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_id = ? GROUP BY a.id ORDER BY a.date_start",
+            (entity_id,),
+        ):
+            facts.append({"date": date, "kind": "mentioned", "article_id": article_id, "text": f"{n} mention(s) in {title or article_id}"})
+        for row in self._cursor(
+            'SELECT date, article_id, kind, text, start, "end" FROM quotes WHERE speaker_entity_id = ?', (entity_id,)
+        ):
+            facts.append({"date": row[0], "kind": f"quote ({row[2]})", "article_id": row[1], "text": row[3], "start": row[4], "end": row[5]})
+        for row in self._cursor(
+            'SELECT date, article_id, role, org, party, start, "end" FROM roles WHERE person_entity_id = ?', (entity_id,)
+        ):
+            detail = ", ".join(x for x in (row[3], row[4]) if x)
+            facts.append({"date": row[0], "kind": "role", "article_id": row[1], "text": row[2] + (f" ({detail})" if detail else ""),
+                          "start": row[5], "end": row[6]})
+        return sorted(facts, key=lambda f: (f["date"], f["kind"] != "mentioned"))
+
+    def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:
+        """Return the most mentioned names (by surface text and label)."""
+        where = "WHERE label = ?" if label else ""
+        params: list[Any] = [label] if label else []
+        rows = self._cursor(
+            f"SELECT text, label, count(*), count(DISTINCT article_id) FROM mentions {where}"
+            " GROUP BY text, label ORDER BY 3 DESC, 4 DESC, text LIMIT ?",
+            (*params, top),
+        ).fetchall()
+        return [EntityCount(t, lab, int(n), int(a)) for t, lab, n, a in rows]
+
+    def iter_mentions(self) -> Iterator[dict[str, Any]]:
+        """Yield every mention as an export row (article order, then text order)."""
+        cursor = self._stream(
+            'SELECT m.article_id, m.start, m."end", m.text, m.label, m.entity_id, m.canonical, m.sentence_idx'
+            " FROM mentions m JOIN articles a ON a.id = m.article_id ORDER BY a.date_start, a.id, m.start"
+        )
+        for article_id, start, end, text, label, entity_id, canonical, sentence in cursor:
+            yield {
+                "article_id": article_id,
+                "start": start,
+                "end": end,
+                "text": text,
+                "label": label,
+                "entity_id": entity_id,
+                "canonical": canonical,
+                "sentence": sentence,
+            }
+
+    # -- near duplicates -----------------------------------------------------
+
+    def add_fingerprints(self, items: Sequence[tuple[str, Fingerprint]]) -> None:
+        """Store fingerprints and their band keys (call inside ``atomic``)."""
+        self._replace_rows(
+            "article_fingerprints", ("article_id", "signature"), ("article_id",), [(id_, fp.signature_bytes()) for id_, fp in items]
+        )
+        self._insert_rows(
+            "fingerprint_bands",
+            ("band_key", "article_id"),
+            list(dict.fromkeys((key, id_) for id_, fp in items for key in fp.band_keys)),
+            skip_conflicts=True,
+        )
+
+    def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
+        """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
+        found: dict[int, list[str]] = {}
+        for chunk in _chunks(list(band_keys), 900):
+            marks = ",".join("?" * len(chunk))
+            for key, article_id in self._cursor(
+                f"SELECT band_key, article_id FROM fingerprint_bands WHERE band_key IN ({marks})", list(chunk)
+            ):
+                found.setdefault(key, []).append(article_id)
+        return found
+
+    def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Return ``{article_id: MinHash signature}`` for stored articles."""
+        found: dict[str, Any] = {}
+        for chunk in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for article_id, blob in self._cursor(
+                f"SELECT article_id, signature FROM article_fingerprints WHERE article_id IN ({marks})", list(chunk)
+            ):
+                found[article_id] = signature_from_bytes(blob)
+        return found
+
+    def link_near_duplicates(self, pairs: Sequence[NearDuplicate]) -> None:
+        """Record near-duplicate pairs (call inside ``atomic``); each pair is stored once, smaller id first."""
+        self._replace_rows(
+            "near_duplicates",
+            ("article_id", "other_id", "similarity"),
+            ("article_id", "other_id"),
+            [(min(p.article_id, p.other_id), max(p.article_id, p.other_id), p.similarity) for p in pairs],
+        )
+
+    def near_duplicates_of(self, article_id: str) -> list[NearDuplicate]:
+        rows = self._cursor(
+            "SELECT article_id, other_id, similarity FROM near_duplicates WHERE article_id = ? OR other_id = ?"
+            " ORDER BY similarity DESC",
+            (article_id, article_id),
+        ).fetchall()
+        return [
+            NearDuplicate(article_id, b if a == article_id else a, round(sim, 4)) for a, b, sim in rows
+        ]
+
+    def count_near_duplicates(self) -> int:
+        return int(self._cursor("SELECT count(*) FROM near_duplicates").fetchone()[0])
+
+    # -- ingest runs ---------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str]) -> int:
+        with self.atomic():
+            row = self._cursor(
+                "INSERT INTO ingest_runs (started_at, inputs) VALUES (?, ?) RETURNING id", (_now(), json.dumps(list(inputs)))
+            ).fetchone()
+        return int(row[0])
+
+    def add_rejects(self, run_id: int, rejects: Sequence[Rejection]) -> None:
+        if not rejects:
+            return
+        with self.atomic():
+            self._executemany(
+                "INSERT INTO rejects (run_id, file, line, reason, raw) VALUES (?, ?, ?, ?, ?)",
+                [(run_id, r.location.path, r.location.line, r.reason, r.raw) for r in rejects],
+            )
+
+    def finish_run(self, run_id: int, report: IngestReport) -> None:
+        with self.atomic():
+            self._cursor(
+                "UPDATE ingest_runs SET finished_at=?, read=?, stored=?, updated=?, unchanged=?, duplicates=?, rejected=?"
+                " WHERE id=?",
+                (
+                    _now(),
+                    report.read,
+                    report.stored,
+                    report.updated,
+                    report.unchanged,
+                    len(report.duplicates),
+                    len(report.rejected),
+                    run_id,
+                ),
+            )
+
+    # -- statistics ----------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        total, first, last = self._cursor("SELECT count(*), min(date_start), max(date_end) FROM articles").fetchone()
+        sources = self._cursor(
+            "SELECT coalesce(source, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        years = self._cursor("SELECT substr(date, 1, 4), count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+        precision = self._cursor("SELECT date_precision, count(*) FROM articles GROUP BY 1 ORDER BY 1").fetchall()
+        words = self._cursor(
+            f"SELECT coalesce(sum(length(text) - length(replace(replace(text, {self._newline}, ' '), ' ', '')) + 1), 0) FROM articles"
+        ).fetchone()[0]
+        runs = self._cursor("SELECT count(*) FROM ingest_runs").fetchone()[0]
+        return {
+            "backend": self.backend,
+            "path": self.location(),
+            "schema_version": self.schema_version,
+            "articles": total,
+            "words": int(words),
+            "first_date": first,
+            "last_date": last,
+            "sources": dict(sources),
+            "years": dict(years),
+            "date_precision": dict(precision),
+            "near_duplicate_pairs": self.count_near_duplicates(),
+            "analysed": self._cursor("SELECT count(*) FROM analyses").fetchone()[0],
+            "sentences": self._cursor("SELECT count(*) FROM sentences").fetchone()[0],
+            "mentions": self._cursor("SELECT count(*) FROM mentions").fetchone()[0],
+            "quotes": dict(self._cursor("SELECT kind, count(*) FROM quotes GROUP BY kind").fetchall()),
+            "roles": self._cursor("SELECT count(*) FROM roles").fetchone()[0],
+            "numbers": self._cursor("SELECT count(*) FROM numbers").fetchone()[0],
+            "models": dict(self._cursor("SELECT model, count(*) FROM analyses GROUP BY model").fetchall()),
+            "unindexed": self.count_unindexed(),
+            "ingest_runs": runs,
+            "size_bytes": self.size_bytes(),
+        }
+
+
+def _quoted(column: str) -> str:
+    return '"end"' if column == "end" else column
+
+
+def _valid_span(start: int | None, end: int | None) -> bool:
+    """The tables' CHECK on spans; a span breaking it is left out, as SQLite's INSERT OR IGNORE did."""
+    return start is not None and end is not None and start >= 0 and end > start
