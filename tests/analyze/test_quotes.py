@@ -169,3 +169,43 @@ def test_quotes_never_end_in_a_line_break_and_inverted_subjects_are_people(seeds
     ids = seed_article_ids(seeds_kb)
     claim = find(seeds_kb.quotes(article_id=ids["2019-02"]), "amerikanerne i aller høyeste grad")
     assert claim["speaker"] == "Mike Pompeo"  # "sa USAs utenriksminister Mike Pompeo at …": not USA
+
+
+# -- speaker attribution: appositions, genitives, addressees, misspellings ----------------------
+
+
+def test_named_apposition_before_the_verb_is_the_speaker(nlp: Language) -> None:
+    text = (
+        "Hannah Jones (13) vil ikke ha en ny hjerteoperasjon.\n\n"
+        "Lederen for den etiske komiteen i legeforeningen, Tony Calland, sier at et barn på Hannahs alder "
+        "kan ta en slik avgjørelse selv."
+    )
+    quote = find(quotes_in(nlp, text), "et barn på Hannahs alder")
+    assert isinstance(quote, Quote) and quote.speaker == "Tony Calland"
+
+
+def test_ifolge_role_then_name_is_the_name(nlp: Language) -> None:
+    text = "Ifølge leder ved Antirasistisk Senter, Kari Helene Partapuoli, opplever flere grupper medlemsvekst etter angrepet."
+    quote = find(quotes_in(nlp, text), "opplever flere grupper medlemsvekst")
+    assert isinstance(quote, Quote) and quote.speaker == "Kari Helene Partapuoli"
+    assert text[quote.speaker_start : quote.speaker_end] == "Kari Helene Partapuoli"
+
+
+def test_genitive_name_is_never_the_speaker(nlp: Language) -> None:
+    text = (
+        "Georg Fredrik Rieber-Mohn er uenig med Sindre Bangstad.\n\n"
+        "- For ifølge Bangstads logikk burde frifinnelsen ha ført til mer hat, sier Rieber-Mohn, og tilføyer:\n\n"
+        "- Det er nærliggende å tro at Bangstad mener noe annet enn han skriver."
+    )
+    quote = find(quotes_in(nlp, text), "Det er nærliggende")
+    assert isinstance(quote, Quote) and quote.speaker == "Georg Fredrik Rieber-Mohn"
+
+
+def test_misspelt_surname_joins_the_full_name(nlp: Language) -> None:
+    text = (
+        "- Vi kan ikke si noe om det, sier daglig leder Erik Andreas Jacobsen til Dagbladet.\n\n"
+        "- Jeg kan ikke si noe om vårt forretningsforhold, beklager, sier Jocobsen."
+    )
+    quote = find(quotes_in(nlp, text), "vårt forretningsforhold")
+    assert isinstance(quote, Quote) and quote.speaker == "Erik Andreas Jacobsen"
+    assert quote.speaker_mention == "Jocobsen"

@@ -24,6 +24,7 @@ to the last person the article gave that role.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +32,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from sporbar.lang.nb.punctuation import DIALOGUE_DASHES
+from sporbar.lang.nb.calendar import WEEKDAYS
+from sporbar.lang.nb.punctuation import DIALOGUE_DASHES, QUOTE_PAIRS
 from sporbar.lang.nb.speakers import (
     ADDRESSEE_PREPOSITIONS,
     ATTRIBUTION_STOP_WORDS,
@@ -50,7 +52,7 @@ from sporbar.lang.nb.speech_verbs import (
 from sporbar.models import Quote
 
 EXTRACTOR = "sporbar_quotes"
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 SPEAKER_LABELS = ("PER", "ORG", "GPE_ORG")
 MIN_QUOTED_WORDS = 4
 CLAUSE_WINDOW_TOKENS = 60
@@ -665,6 +667,7 @@ def _ifolge_quote(doc: Doc, sentence: Span, tokens: list[Token], i: int, resolve
     span = resolver.first_speaker_in(phrase_start, min(sentence.end_char, window_end))
     if span is None:
         return None
+    span = resolver.apposition_after(span[1]) or span
     text = _text_of(doc)
     at_clause = next((t for t in tokens if t.idx > span[1] and t.lower_ == "at"), None)
     sentence_start = next((t.idx for t in tokens if not t.is_space), sentence.start_char)
@@ -736,13 +739,32 @@ def _role_base(word: str) -> str:
     return word.rsplit("-", 1)[-1]
 
 
+SIMILAR_SURNAME = 0.84
+MIN_SIMILAR_SURNAME = 5
+
+
+def _is_genitive_person(entity: Span) -> bool:
+    """``Hannahs alder``: a person name ending in -s right before a noun or a quoted title."""
+    if entity.label_ != "PER" or not entity.text.endswith("s"):
+        return False
+    doc = entity.doc
+    following = doc[entity.end] if entity.end < len(doc) else None
+    if following is None:
+        return False
+    if following.text in QUOTE_PAIRS:
+        return True
+    return following.tag_ in ("subst", "adj") and following.text.islower() and following.lower_ not in WEEKDAYS
+
+
 class _SpeakerResolver:
     """Resolve speaker mentions (names, pronouns, role nouns) to the fullest name the article gives."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.text = _text_of(doc)
-        self.entities = [e for e in doc.ents if e.label_ in SPEAKER_LABELS]
+        # A person in the genitive owns something ("Hannahs alder", "Bob Marleys «Redemption Song»"):
+        # never a speaker, and no second spelling of a full name ("Geir Hansens").
+        self.entities = [e for e in doc.ents if e.label_ in SPEAKER_LABELS and not _is_genitive_person(e)]
         self.people = [e for e in self.entities if e.label_ == "PER"]
         self._by_start = {e.start_char: e for e in self.entities}
         self.quoted = list(_quoted_regions(_text_of(doc)))
@@ -789,6 +811,10 @@ class _SpeakerResolver:
             after = self._subject_after(words, position)
             if after is not None:
                 return after
+        sentence_start = words[0].idx if words else cue.idx
+        named = self.apposition_before(sentence_start, cue.idx)
+        if named is not None:
+            return named
         heads = [cue] + ([cue.head] if cue.head is not cue and cue.head.pos_ != "SPACE" else [])
         for head in heads:
             for child in head.children:
@@ -819,8 +845,8 @@ class _SpeakerResolver:
         # Inverted word order: "…, sa USAs utenriksminister Mike Pompeo at …", "mener han at".
         for j in range(position + 1, min(position + 8, len(words))):
             token = words[j]
-            if token.lower_ in ("at", "om") or token.is_punct:
-                break
+            if token.lower_ in ("at", "om", "til") or token.is_punct:
+                break  # "sier til Klassekampen at": what follows "til" is the addressee
             for entity in self.entities:
                 if entity.start_char <= token.idx < entity.end_char:
                     return entity.start_char, entity.end_char
@@ -831,6 +857,24 @@ class _SpeakerResolver:
                 return words[j].idx, words[j].idx + len(words[j].text)
         return None
 
+    def apposition_before(self, start: int, cue_start: int) -> tuple[int, int] | None:
+        """``Lederen for komiteen, Tony Calland, sier``: the name set off by commas right before the verb."""
+        for entity in self.people:
+            if start < entity.start_char and entity.end_char <= cue_start:
+                if self.text[entity.end_char : cue_start].strip() == "," and self.text[start : entity.start_char].rstrip().endswith(","):
+                    return entity.start_char, entity.end_char
+        return None
+
+    def apposition_after(self, end: int) -> tuple[int, int] | None:
+        """``ifølge leder ved Antirasistisk Senter, Kari Helene Partapuoli, …``: the name right after a role."""
+        gap = re.match(r",\s*", self.text[end : end + 4])
+        if gap is None:
+            return None
+        entity = self._by_start.get(end + gap.end())
+        if entity is not None and entity.label_ == "PER" and self.text[entity.end_char : entity.end_char + 1] in (",", "."):
+            return entity.start_char, entity.end_char
+        return None
+
     def _subject_after(self, words: list[Token], position: int) -> tuple[int, int] | None:
         """The subject right after an inverted speech verb: a name, pronoun or definite noun before ``at``.
 
@@ -839,7 +883,7 @@ class _SpeakerResolver:
         first: tuple[int, int] | None = None
         for j in range(position + 1, min(position + 8, len(words))):
             token = words[j]
-            if token.lower_ in ("at", "om") or token.is_punct:
+            if token.lower_ in ("at", "om", "til") or token.is_punct:
                 break
             entity = next((e for e in self.entities if e.start_char <= token.idx < e.end_char), None)
             if entity is not None:
@@ -934,6 +978,12 @@ class _SpeakerResolver:
         if surname.endswith("s") and surname not in surnames and surname[:-1] in surnames:
             surname = surname[:-1]  # genitive: "Trumps" → "Trump"
             name = name[:-1]
+        full_surnames = {p.text.split()[-1] for p in self.people if len(p.text.split()) > 1}
+        if surname not in full_surnames and len(surname) >= MIN_SIMILAR_SURNAME:
+            # A misspelt surname: "Jocobsen" for "Jacobsen".
+            close = difflib.get_close_matches(surname, sorted(full_surnames), n=1, cutoff=SIMILAR_SURNAME)
+            if close:
+                surname = close[0]
         best = name
         for person in self.people:
             parts = person.text.split()
