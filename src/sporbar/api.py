@@ -151,7 +151,11 @@ class KnowledgeBase:
         """Run the language pipeline over every article it has not analysed yet; return how many it analysed."""
         self.store.acquire_writer()
         try:
-            return ingest_stage.analyse_pending(self.store, workers=workers, on_progress=on_progress, dask=dask)
+            from sporbar.resolve import resolve_archive
+
+            analysed = ingest_stage.analyse_pending(self.store, workers=workers, on_progress=on_progress, dask=dask)
+            resolve_archive(self.store)
+            return analysed
         finally:
             self.store.release_writer()
 

@@ -35,8 +35,8 @@ from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fing
 from sporbar.read import ReadProgress, read_paths
 from sporbar.read.dispatch import expand_paths
 from sporbar.read.source import printable_raw
-from sporbar.store.search_index import SearchIndex
 from sporbar.store.interface import Store
+from sporbar.store.search_index import SearchIndex
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -182,9 +182,9 @@ def ingest_paths(
             report.analysed = analyse_pending(
                 store, nlp, workers=worker_count if workers is not None else 1, on_progress=on_analysis_progress, dask=dask
             )
-            from sporbar.resolve import assign_stories
+            from sporbar.resolve import resolve_archive
 
-            assign_stories(store)
+            resolve_archive(store)
         report.seconds = time.perf_counter() - started
         store.finish_run(run_id, report)
     finally:

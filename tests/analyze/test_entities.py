@@ -70,3 +70,42 @@ def test_entities_same_surname_in_different_articles_does_not_merge(kb: Knowledg
     second = {m.canonical for m in kb.mentions("b") if m.label == "PER"}
     assert "Geir Hansen" in first and "Tove Hansen" in second
     assert not first & second
+
+
+def _respelled_copy(kb: KnowledgeBase, article_id: str, old: str, new: str, *, record_id: str, date: str) -> dict:
+    """Another newsroom's reprint of a seed, its last paragraph cut and one name spelled differently."""
+    paragraphs = kb.article(article_id).text.split("\n\n")
+    text = "\n\n".join(paragraphs[:-1]).replace(old, new)
+    return {"id": record_id, "date": date, "source": "Annen avis", "text": text}
+
+
+def test_entities_spelling_variants_join_across_articles(module_archives: Archives, seeds_dir: Path, tmp_path: Path) -> None:
+    kb = module_archives.open("variants")
+    kb.ingest([seeds_dir])
+    seeds = seed_article_ids(kb)
+    original = {m.text: m for m in kb.mentions(seeds["2017-03"])}["Abu Bakr al-Baghdadi"]
+    copy = _respelled_copy(kb, seeds["2017-03"], "al-Baghdadi", "al-Bagdadi", record_id="kopi-1", date="2017-03-23")
+    path = tmp_path / "kopi.jsonl"
+    path.write_text(json.dumps(copy, ensure_ascii=False) + "\n", encoding="utf-8")
+    kb.ingest([path])
+    (respelled,) = [m for m in kb.mentions("kopi-1") if m.text == "Abu Bakr al-Bagdadi"]
+    # The mention keeps its spelling and offsets; its entity is the seed's.
+    assert kb.article("kopi-1").text[respelled.start : respelled.end] == "Abu Bakr al-Bagdadi"
+    assert (respelled.canonical, respelled.entity_id) == ("Abu Bakr al-Baghdadi", original.entity_id)
+
+
+def test_entities_same_surname_in_unrelated_articles_stay_apart(module_archives: Archives, tmp_path: Path, ndt_records: list[dict]) -> None:
+    kb = module_archives.open("surnames")
+    # Two short real NDT articles about different things, each naming a different Hansen.
+    first, second = (r for r in ndt_records if r["id"] in ("ndt-sp-bm001-006", "ndt-db005-001"))
+    path = tmp_path / "to.jsonl"
+    first_text = first["text"] + "\n\nTreneren Geir Hansen kommenterte ikke saken."
+    second_text = second["text"] + "\n\nLegen Geir Hanssen sier at han ikke kjenner saken."
+    path.write_text(
+        "\n".join(json.dumps({**r, "text": t}, ensure_ascii=False) for r, t in ((first, first_text), (second, second_text))) + "\n",
+        encoding="utf-8",
+    )
+    kb.ingest([path])
+    names = {m.canonical for a in (first["id"], second["id"]) for m in kb.mentions(a) if m.label == "PER"}
+    # Close spellings, but the articles share no story and no rare name: two people.
+    assert {"Geir Hansen", "Geir Hanssen"} <= names

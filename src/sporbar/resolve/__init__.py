@@ -17,9 +17,10 @@ from sporbar.resolve.stories import (
     story_keys,
     story_title,
 )
+from sporbar.resolve.variants import merge_name_variants
 from sporbar.store.interface import Store
 
-__all__ = ["assign_stories"]
+__all__ = ["assign_stories", "merge_name_variants", "resolve_archive"]
 
 KEY_SHARE = 0.01
 
@@ -39,6 +40,16 @@ def _load(rows: list[tuple[int, str, str, str, int]]) -> list[StoryProfile]:
             )
         )
     return stories
+
+
+def resolve_archive(store: Store) -> tuple[int, int]:
+    """After analysis: place new articles in stories, then join spelling variants of the names they bring.
+
+    Returns ``(articles placed, entities renamed)``. Stories come first: sharing one is context for a join.
+    """
+    new_articles = store.articles_without_story()
+    placed = assign_stories(store)
+    return placed, merge_name_variants(store, new_articles)
 
 
 def assign_stories(store: Store, *, batch_size: int = 500) -> int:

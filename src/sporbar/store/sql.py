@@ -754,6 +754,45 @@ class SQLStore:
                 "sentence": sentence,
             }
 
+    # -- entities across articles -----------------------------------------------
+
+    def person_entities(self) -> list[tuple[str, str, int]]:
+        """Every person entity with a full name (two words or more): ``(entity_id, canonical, mentions)``."""
+        rows = self._cursor(
+            "SELECT entity_id, min(canonical), count(*) FROM mentions"
+            " WHERE label = 'PER' AND entity_id IS NOT NULL AND canonical LIKE '% %' GROUP BY entity_id"
+        ).fetchall()
+        return [(e, c, int(n)) for e, c, n in rows]
+
+    def entities_of_articles(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
+        """``{article_id: {entity_id, …}}`` for the given articles."""
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for article_id, entity_id in self._cursor(
+                f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL AND article_id IN ({marks})",
+                list(chunk),
+            ):
+                found.setdefault(article_id, set()).add(entity_id)
+        return found
+
+    def articles_of_entities(self, entity_ids: Sequence[str]) -> dict[str, set[str]]:
+        """``{entity_id: {article_id, …}}`` for the given entities."""
+        found: dict[str, set[str]] = {}
+        for chunk in _chunks(list(entity_ids)):
+            marks = ",".join("?" * len(chunk))
+            for entity_id, article_id in self._cursor(
+                f"SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IN ({marks})", list(chunk)
+            ):
+                found.setdefault(entity_id, set()).add(article_id)
+        return found
+
+    def rename_entity(self, old_id: str, new_id: str, canonical: str) -> None:
+        """Fold one entity into another: its mentions, quote speakers and role holders (call inside ``atomic``)."""
+        self._cursor("UPDATE mentions SET entity_id = ?, canonical = ? WHERE entity_id = ?", (new_id, canonical, old_id))
+        self._cursor("UPDATE quotes SET speaker_entity_id = ?, speaker = ? WHERE speaker_entity_id = ?", (new_id, canonical, old_id))
+        self._cursor("UPDATE roles SET person_entity_id = ?, person = ? WHERE person_entity_id = ?", (new_id, canonical, old_id))
+
     # -- near duplicates -----------------------------------------------------
 
     def add_fingerprints(self, items: Sequence[tuple[str, Fingerprint]]) -> None:
