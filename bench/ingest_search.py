@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import json
 import os
 import platform
-import inspect
 import random
 import re
 import resource
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     search_pass = search[worst_class]["p95_ms"] <= TARGET_SEARCH_P95_MS
     results = {
         "benchmark": "bench/ingest_search.py",
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpu_count": os.cpu_count(),
             "platform": platform.platform(),

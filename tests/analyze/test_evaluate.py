@@ -1,9 +1,6 @@
 """sporbar.analyze.evaluate: span scoring and the NorNE gold reader."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 import spacy
 

@@ -144,8 +144,8 @@ def score_spans(pairs: Iterable[tuple[Iterable[Span3], Iterable[Span3]]],
     """pairs: (predicted spans, gold spans) per document, spans as (start, end, label)."""
     tp, fp, fn = Counter(), Counter(), Counter()
     for pred, gold in pairs:
-        p = {(s, e, map_label(l)) for s, e, l in pred}
-        g = {(s, e, map_label(l)) for s, e, l in gold}
+        p = {(s, e, map_label(label)) for s, e, label in pred}
+        g = {(s, e, map_label(label)) for s, e, label in gold}
         for x in p & g:
             tp[x[2]] += 1
         for x in p - g:
@@ -190,7 +190,7 @@ def evaluate_ner(nlp: Language, *, split: str = "dev", corpus_path=None,
         docs = nlp.pipe((a["text"] for a in arts), batch_size=8, n_process=n_process)
         pairs = []
         n_words = 0
-        for a, doc in zip(arts, docs):
+        for a, doc in zip(arts, docs, strict=True):
             n_words += sum(1 for t in doc if not t.is_punct and not t.is_space)
             gold = [(e["start"], e["end"], e["label"]) for e in a.get("entities", [])]
             pairs.append((_spans(doc), gold))
@@ -199,7 +199,7 @@ def evaluate_ner(nlp: Language, *, split: str = "dev", corpus_path=None,
 
     golds = norne_gold_docs(nlp.vocab, split)
     preds = nlp.pipe((g.text for g in golds), batch_size=batch_size, n_process=n_process)
-    examples = [Example(p, g) for p, g in zip(preds, golds)]
+    examples = [Example(p, g) for p, g in zip(preds, golds, strict=True)]
     ner = _ner_block((_spans(ex.predicted), _spans(ex.reference)) for ex in examples)
     scores = Scorer(nlp).score(examples)
     tok = Scorer.score_tokenization(examples)

@@ -9,8 +9,8 @@ pipeline directory (``sporbar_lemma_lookup/table.json``).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, Tuple
 
 import srsly
 from spacy.language import Language
@@ -22,13 +22,13 @@ FACTORY = "sporbar_lemma_lookup"
 class LemmaLookup:
     def __init__(self, name: str = FACTORY):
         self.name = name
-        self.table: Dict[str, str] = {}
+        self.table: dict[str, str] = {}
 
     @staticmethod
     def key(form: str, tag: str) -> str:
         return f"{form.lower()}\t{tag}"
 
-    def set_table(self, counts: Iterable[Tuple[str, str, Dict[str, int]]],
+    def set_table(self, counts: Iterable[tuple[str, str, dict[str, int]]],
                   min_share: float = 0.9, min_count: int = 1) -> None:
         """counts: (form, tag, {lemma: n}) triples."""
         table = {}
