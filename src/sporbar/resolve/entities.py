@@ -1,9 +1,14 @@
 """Entities: mentions grouped into one entity per real-world thing, within and across articles.
 
 Within an article a surname or first name joins the fullest name the article
-gives (``Brende`` → ``Børge Brende``), a misspelt single name joins a close
-surname (``Bagdhadi`` → ``Baghdadi``, by similarity), and genitives join their
-base (``USAs`` → ``USA``). Across articles, mentions join by canonical name
+gives (``Brende`` → ``Børge Brende``, ``Gahr Støre`` → ``Jonas Gahr Støre``); when
+two people share a surname, the bare surname is the one mentioned most. A
+misspelt single name joins a close surname (``Bagdhadi`` → ``Baghdadi``, by
+similarity), a full name spelt another way joins the usual spelling
+(``Flaathen``/``Flåthen``, ``Johan``/``Johann``: accents, ``aa``/``å`` and doubled
+letters only), and genitives join their base (``USAs`` → ``USA``, ``Carl I.
+Hagens`` → ``Carl I. Hagen``, ``Hamas'`` → ``Hamas``), as do party abbreviations
+written with dots (``Fr.p.s``, ``Kr.F.``). Across articles, mentions join by canonical name
 and coarse type, with well-known abbreviations and variants from the alias
 file ``lang/nb/data/aliases.jsonl`` (``ISIS`` → ``IS``, ``Ap`` →
 ``Arbeiderpartiet``). Two different people who share a surname in different
