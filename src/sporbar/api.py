@@ -383,6 +383,18 @@ class KnowledgeBase:
         scores["missing_articles"] = [i for i in ids if self.store.article(i) is None]
         return scores
 
+    def evaluate_entities(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Score entity resolution against a gold file: stored mentions and the oracle-mention mode (see
+        ``sporbar.analyze.evaluate_entities``)."""
+        from sporbar.analyze.evaluate_entities import load_entity_gold, score_entities
+
+        gold = load_entity_gold(gold_path)
+        ids = sorted({g["article_id"] for g in gold})
+        texts = {a.id: a.text for a in self.store.articles_by_id(ids).values()}
+        scores = score_entities(gold, self.store.mentions_of, texts)
+        scores["missing_articles"] = [i for i in ids if i not in texts]
+        return scores
+
     def evaluate_numbers(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
         """Score stored numbers in the annotated sentences of a gold file."""
         from sporbar.analyze.evaluate_facts import load_jsonl, number_agrees, score_spans

@@ -51,6 +51,22 @@ def test_entities_join_across_articles_and_years(seeds_kb: KnowledgeBase) -> Non
         ([("Ap", "ORG"), ("Frp", "ORG")], ["Arbeiderpartiet", "Fremskrittspartiet"]),
         ([("Stortinget", "ORG"), ("Stortingets", "ORG")], ["Stortinget", "Stortinget"]),
         ([("Hannah Jones", "PER"), ("Hannah", "PER")], ["Hannah Jones", "Hannah Jones"]),
+        # A full name in the genitive is the person when the article also uses the surname alone.
+        ([("Kari Nordmanns", "PER"), ("Nordmann", "PER"), ("Kari", "PER")], ["Kari Nordmann"] * 3),
+        ([("Ingrid", "PER"), ("Ingrids", "PER")], ["Ingrid", "Ingrid"]),
+        # Party abbreviations written with dots or in the genitive, and an apostrophe genitive.
+        ([("Sp.s", "ORG"), ("Kr.F.", "ORG"), ("SVs", "ORG"), ("Frp.", "ORG")],
+         ["Senterpartiet", "Kristelig Folkeparti", "Sosialistisk Venstreparti", "Fremskrittspartiet"]),
+        ([("Los Angeles", "GPE_LOC"), ("Los Angeles'", "GPE_LOC")], ["Los Angeles", "Los Angeles"]),
+        # A shorter form of a fuller name in the article is that name, however often it is used.
+        ([("Nils Arne Berg", "PER"), ("Arne Berg", "PER"), ("Arne Berg", "PER"), ("Berg", "PER")], ["Nils Arne Berg"] * 4),
+        # Two people share a surname: the bare surname is the one mentioned most (not the longest name).
+        ([("Ola Martin Hansen", "PER"), ("Kari Hansen", "PER"), ("Kari Hansen", "PER"), ("Hansen", "PER")],
+         ["Ola Martin Hansen", "Kari Hansen", "Kari Hansen", "Kari Hansen"]),
+        # Spelling conventions join (aa/å, doubled letters); different letters do not.
+        ([("Per Aasen", "PER"), ("Per Aasen", "PER"), ("Per Åsen", "PER")], ["Per Aasen"] * 3),
+        ([("Johann Lie", "PER"), ("Johan Lie", "PER")], ["Johann Lie", "Johann Lie"]),
+        ([("Ole Hansen", "PER"), ("Ole Jansen", "PER")], ["Ole Hansen", "Ole Jansen"]),
     ],
 )
 def test_entities_resolve_variants(mentions: list[tuple[str, str]], expected: list[str]) -> None:

@@ -118,6 +118,7 @@ COMMANDS = [
     "analyze", "entities", "entity", "eval", "export", "ingest", "numbers", "quotes", "reindex", "report", "roles", "search",
     "show", "stats", "stories", "story", "timeline", "who",
 ]
+EVAL_COMMANDS = ["entities", "ner", "numbers", "quotes", "roles", "stories", "times"]
 
 
 def test_cli_commands_are_all_registered_and_documented() -> None:
@@ -130,3 +131,7 @@ def test_cli_commands_are_all_registered_and_documented() -> None:
         assert f"sporbar {name}" in readme, f"`sporbar {name}` is not documented in README.md"
         help_text = runner.invoke(app, [name, "--help"]).output
         assert "Usage:" in help_text
+    evaluations = group.commands["eval"]  # type: ignore[attr-defined]
+    assert sorted(evaluations.commands) == EVAL_COMMANDS
+    for name in EVAL_COMMANDS:
+        assert f"sporbar eval {name}" in readme, f"`sporbar eval {name}` is not documented in README.md"

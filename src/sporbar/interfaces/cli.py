@@ -758,6 +758,71 @@ def eval_roles(
         _print_errors(scores["errors"])
 
 
+@eval_app.command("entities")
+def eval_entities(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold mentions: JSONL with article_id, start, end, text, label, entity.")],
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
+    oracle: Annotated[bool, typer.Option("--oracle", help="Only resolve the gold spans themselves; no store is read.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list NER misses, wrong merges and split entities.")] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Score entity resolution: pairwise (within and across articles) and BCubed precision, recall and F1.
+
+    Gold mentions are matched to stored mentions by exact span; those with none
+    are NER misses, counted apart. The oracle-mention mode resolves the gold
+    spans themselves, so it measures resolution free of NER errors.
+
+    Example: sporbar eval entities --gold eval/entities-dev.jsonl --db dev.db
+    """
+    from sporbar.analyze.evaluate_entities import load_entity_gold, score_entities
+
+    if oracle:
+        scores = score_entities(load_entity_gold(gold), None)
+    else:
+        with _open(db, index) as kb:
+            scores = kb.evaluate_entities(gold)
+    if json_output:
+        _print_json(scores if errors else {k: v for k, v in scores.items() if k != "errors"})
+        return
+    out.print(f"entity resolution over {scores['articles']} gold articles, {scores['gold_mentions']} gold mentions")
+    modes = [("oracle", "oracle mentions (gold spans resolved)")]
+    if "stored" in scores:
+        out.print(
+            f"stored mentions: {scores['aligned_mentions']} aligned by exact span, {scores['ner_missed']} NER misses, "
+            f"{scores['label_differs']} aligned with another label"
+        )
+        modes.insert(0, ("stored", "stored mentions"))
+    for key, title in modes:
+        table = Table(title=title)
+        for column in ("measure", "precision", "recall", "f1", "gold pairs", "predicted pairs"):
+            table.add_column(column, justify="left" if column == "measure" else "right")
+        for measure in ("pairwise_within_article", "pairwise_cross_article", "pairwise_all", "bcubed"):
+            f = scores[key][measure]
+            table.add_row(
+                measure.replace("_", " "), f"{f['precision']:.3f}", f"{f['recall']:.3f}", f"{f['f1']:.3f}",
+                str(f.get("gold_pairs", "")), str(f.get("predicted_pairs", "")),
+            )
+        out.print(table)
+    if scores.get("missing_articles"):
+        err.print(f"gold articles not in the store: {', '.join(scores['missing_articles'])}")
+    if scores["unlocated_gold"]:
+        err.print(f"{scores['unlocated_gold']} gold mentions do not match their article's text at the given offsets")
+    if errors:
+        _print_errors(_flat_entity_errors(scores["errors"]))
+
+
+def _flat_entity_errors(errors: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    flat: dict[str, list[dict[str, Any]]] = {}
+    for key, value in errors.items():
+        if isinstance(value, dict):
+            for sub, items in value.items():
+                flat[f"{key} {sub.replace('_', ' ')}"] = items
+        else:
+            flat[key.replace("_", " ")] = value
+    return flat
+
+
 def _eval_facts(kind: str, gold: Path, db: str, index: Path | None, errors: bool, json_output: bool) -> None:
     with _open(db, index) as kb:
         scores = {"numbers": kb.evaluate_numbers, "times": kb.evaluate_times, "stories": kb.evaluate_stories}[kind](gold)
