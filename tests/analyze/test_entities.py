@@ -113,7 +113,8 @@ def test_entities_spelling_variants_join_across_articles(module_archives: Archiv
 def test_entities_same_surname_in_unrelated_articles_stay_apart(module_archives: Archives, tmp_path: Path, ndt_records: list[dict]) -> None:
     kb = module_archives.open("surnames")
     # Two short real NDT articles about different things, each naming a different Hansen.
-    first, second = (r for r in ndt_records if r["id"] in ("ndt-sp-bm001-006", "ndt-db005-001"))
+    by_id = {r["id"]: r for r in ndt_records}
+    first, second = by_id["ndt-sp-bm001-006"], by_id["ndt-db005-001"]  # a football coach; a medical ethics story
     path = tmp_path / "to.jsonl"
     first_text = first["text"] + "\n\nTreneren Geir Hansen kommenterte ikke saken."
     second_text = second["text"] + "\n\nLegen Geir Hanssen sier at han ikke kjenner saken."
