@@ -836,6 +836,45 @@ def reindex(db: DbOption = Path(DEFAULT_DB)) -> None:
     out.print(f"indexed {count:,} articles in {time.perf_counter() - started:.1f} s")
 
 
+# -- serve ----------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines can connect only if you change it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8000,
+    token_env: Annotated[
+        Optional[str],
+        typer.Option("--token-env", metavar="VAR", help="Enable POST /api/ingest, protected by the token in this environment variable."),
+    ] = None,
+    api_token: Annotated[
+        Optional[str],
+        typer.Option("--api-token", help="Enable POST /api/ingest with this token (visible to other users in the process list: prefer --token-env)."),
+    ] = None,
+) -> None:
+    """Serve the web UI and the JSON API (under /api/, schema at /openapi.json).
+
+    Example: sporbar serve --db archive.db --port 8000
+    """
+    import uvicorn
+
+    from sporbar.interfaces.http_api import create_app
+
+    if token_env is not None and api_token is not None:
+        raise SporbarError("give either --token-env or --api-token, not both")
+    token = api_token
+    if token_env is not None:
+        token = os.environ.get(token_env)
+        if not token:
+            raise SporbarError(f"the environment variable {token_env} is not set or empty")
+    if not db.exists():
+        raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
+    web_app = create_app(db, api_token=token)
+    err.print(f"serving {db} on http://{host}:{port}/ (API under /api/, writes {'enabled' if token else 'disabled'}); Ctrl-C stops")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; turn every error into one line and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
