@@ -107,7 +107,7 @@ def timeline(rows: list[dict[str, Any]], *, width: int = 720, lane_height: int =
         return None
     first = dt.date(min(s for _, s, _ in spans).year, 1, 1)
     last = dt.date(max(e for _, _, e in spans).year + 1, 1, 1)
-    chart = Timeline(width=width, height=lane_height * len(spans) + 34, plot_left=label_width, plot_right=width - 12)
+    chart = Timeline(width=width, height=lane_height * len(spans) + 34, plot_left=label_width, plot_right=width - 24)
     plot_width = chart.plot_right - chart.plot_left
     total_days = max((last - first).days, 1)
 
