@@ -55,6 +55,8 @@ def test_stories_grow_incrementally(corpus_kb: KnowledgeBase, tmp_path: Path) ->
     path.write_text(json.dumps(follow_up, ensure_ascii=False) + "\n", encoding="utf-8")
     corpus_kb.ingest([path])
     assert corpus_kb.store.story_of("oppfolging") == story_id
+    # The articles already in the story stay in it.
+    assert [a["article_id"] for a in corpus_kb.story(story_id)["articles_in_order"]] == [seeds["2017-03"], seeds["2019-02"], "oppfolging"]
 
 
 def test_stories_cli_and_export(corpus_kb: KnowledgeBase) -> None:

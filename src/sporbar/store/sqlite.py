@@ -630,8 +630,12 @@ class SQLiteStore:
     ) -> None:
         """Write changed stories ``(id, title, first, last, size, profile)``, their keys, assignments and frequencies."""
         with self.atomic():
+            # An upsert, not INSERT OR REPLACE: replacing the row would delete it first, and the cascade with it
+            # every article already in the story.
             self.conn.executemany(
-                "INSERT OR REPLACE INTO stories (id, title, first_date, last_date, size, profile) VALUES (?,?,?,?,?,?)",
+                "INSERT INTO stories (id, title, first_date, last_date, size, profile) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT (id) DO UPDATE SET title = excluded.title, first_date = excluded.first_date,"
+                " last_date = excluded.last_date, size = excluded.size, profile = excluded.profile",
                 stories,
             )
             self.conn.executemany("DELETE FROM story_keys WHERE story_id = ?", [(row[0],) for row in stories])
