@@ -844,6 +844,7 @@ def serve(
     db: DbOption = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines can connect only if you change it.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Server processes (one per core is a good start).")] = 1,
     token_env: Annotated[
         Optional[str],
         typer.Option("--token-env", metavar="VAR", help="Enable POST /api/ingest, protected by the token in this environment variable."),
@@ -870,9 +871,18 @@ def serve(
             raise SporbarError(f"the environment variable {token_env} is not set or empty")
     if not db.exists():
         raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
-    web_app = create_app(db, api_token=token)
+    web_app = create_app(db, api_token=token)  # also checks the store and the token before anything listens
     err.print(f"serving {db} on http://{host}:{port}/ (API under /api/, writes {'enabled' if token else 'disabled'}); Ctrl-C stops")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    from sporbar.interfaces.http_api import DB_VARIABLE, TOKEN_VARIABLE
+
+    # Worker processes build their own app from the environment (uvicorn imports it by name).
+    os.environ[DB_VARIABLE] = str(db.resolve())
+    os.environ[TOKEN_VARIABLE] = token or ""
+    uvicorn.run("sporbar.interfaces.http_api:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False)
 
 
 def run(argv: list[str] | None = None) -> int:
