@@ -121,6 +121,7 @@ def test_web_search_article_person_role_story(page: Page, shots: Path) -> None:
     quote = text.locator(".quote-direct").first
     expect(quote).to_have_attribute("data-tip", re.compile(r"^sagt av Tillerson"))
     expect(text.locator(".num", has_text="mer enn 60")).to_have_count(1)
+    quote.evaluate("element => element.scrollIntoView({block: 'center'})")
     quote.hover()
     snap(page, shots, "article")
     text.locator("a.ent", has_text="Børge Brende").first.click()

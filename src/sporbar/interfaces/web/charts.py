@@ -12,6 +12,7 @@ from typing import Any
 
 from sporbar.models import ArticleDate
 
+MAX_BAR_WIDTH = 28
 MAX_MONTHS = 600  # beyond fifty years of months a bar would be thinner than a pixel
 
 
@@ -66,11 +67,12 @@ def months_bar_chart(counts: dict[str, int], *, width: int = 720, height: int = 
     for position, month in enumerate(span):
         value = monthly.get(month, 0)
         bar_height = plot_height * value / top if top else 0
+        bar_width = min(max(step * 0.8, 1.0), MAX_BAR_WIDTH)
         chart.bars.append(
             {
-                "x": round(chart.plot_left + position * step + step * 0.1, 2),
+                "x": round(chart.plot_left + position * step + (step - bar_width) / 2, 2),
                 "y": round(chart.plot_bottom - bar_height, 2),
-                "w": round(max(step * 0.8, 1.0), 2),
+                "w": round(bar_width, 2),
                 "h": round(bar_height, 2),
                 "label": _month_name(month),
                 "value": value,
