@@ -26,9 +26,9 @@ from sporbar import ingest as ingest_stage
 from sporbar.errors import ArticleNotFound, EntityNotFound, InvalidQuery, SporbarError, StoryNotFound
 from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, Page, SearchHit
 from sporbar.query import search as search_query
-from sporbar.query.search import search_facets
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
 from sporbar.query.pages import decode_cursor, encode_cursor, page_size
+from sporbar.query.search import search_facets
 from sporbar.store import DEFAULT_DB, SearchIndex, SQLiteStore, index_path_for, open_store
 
 DateLike = str | dt.date | None

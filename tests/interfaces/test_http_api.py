@@ -290,3 +290,14 @@ def test_web_pages_escape_hostile_articles(writable: TestClient) -> None:
             continue
         # Shown as text: escaped markup, and the template expression as written (never evaluated).
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "{{ 7*7 }}" in html, url
+
+
+def test_http_api_serve_command_refuses_clearly(tmp_path: Path, analysed_seeds_template: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from sporbar.interfaces.cli import run
+
+    assert run(["serve", "--db", str(tmp_path / "missing.db")]) == 1
+    assert capsys.readouterr().err.strip().startswith("error: no store at")
+    monkeypatch.delenv("SPORBAR_TEST_UNSET", raising=False)
+    assert run(["serve", "--db", str(analysed_seeds_template), "--token-env", "SPORBAR_TEST_UNSET"]) == 1
+    assert "SPORBAR_TEST_UNSET is not set" in capsys.readouterr().err

@@ -7,6 +7,7 @@ article. Screenshots go to a temporary folder, and also to
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -47,11 +48,8 @@ def free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory, analysed_news_template: Path) -> Iterator[str]:
     db = copy_archive(analysed_news_template, tmp_path_factory.mktemp("web"))
     hostile = db.parent / "hostile.jsonl"
-    hostile.write_text(
-        '{"id": "fiendtlig", "date": "2019-02-20", "source": "Testavisa", "title": %s, "text": %s}\n'
-        % tuple(__import__("json").dumps(v) for v in (HOSTILE_TITLE, HOSTILE_TEXT)),
-        encoding="utf-8",
-    )
+    record = {"id": "fiendtlig", "date": "2019-02-20", "source": "Testavisa", "title": HOSTILE_TITLE, "text": HOSTILE_TEXT}
+    hostile.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     with sporbar.open(db) as kb:
         assert kb.ingest([hostile]).analysed == 1
     port = free_port()
