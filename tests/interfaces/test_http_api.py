@@ -301,3 +301,14 @@ def test_http_api_serve_command_refuses_clearly(tmp_path: Path, analysed_seeds_t
     monkeypatch.delenv("SPORBAR_TEST_UNSET", raising=False)
     assert run(["serve", "--db", str(analysed_seeds_template), "--token-env", "SPORBAR_TEST_UNSET"]) == 1
     assert "SPORBAR_TEST_UNSET is not set" in capsys.readouterr().err
+
+
+def test_web_pages_link_odd_ids_and_never_script_urls(writable: TestClient) -> None:
+    from urllib.parse import quote
+
+    record = {"id": "a/b?c#d", "date": "2019-02-11", "url": "javascript:alert(1)", "text": "Stortinget vedtok loven i går."}
+    assert ok(writable.post("/api/ingest", json=record, headers={"Authorization": f"Bearer {TOKEN}"}, params={"analyze": "false"}))["stored"] == 1
+    assert ok(writable.get(f"/api/articles/{quote(record['id'], safe='')}"))["url"] == "javascript:alert(1)"
+    page = writable.get(f"/articles/{quote(record['id'], safe='')}")
+    assert page.status_code == 200 and 'href="javascript:' not in page.text and "javascript:alert(1)" in page.text
+    assert 'href="/articles/a%2Fb%3Fc%23d"' in writable.get("/search", params={"q": "Stortinget vedtok"}).text

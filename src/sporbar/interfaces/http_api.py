@@ -276,7 +276,7 @@ def _add_api_routes(app: FastAPI, readers: ThreadReaders) -> None:
         page = readers.get().article_page(since=since, until=until, sources=source or (), limit=limit, cursor=cursor)
         return reply({"items": [article_json(a, with_text=False) for a in page.items], "next_cursor": page.next_cursor})
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get("/api/articles/{article_id:path}", tags=["articles"])
     def api_article(article_id: str) -> JSONResponse:
         """One article with everything derived from it: mentions, quotes, roles, numbers, time expressions."""
         facts = readers.get().article_facts(article_id)

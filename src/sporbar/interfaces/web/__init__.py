@@ -43,12 +43,21 @@ def entity_href(entity_id: str | None) -> str | None:
     return f"/entities/{quote(entity_id, safe='')}" if entity_id else None
 
 
+def article_href(article_id: str) -> str:
+    return f"/articles/{quote(article_id, safe='')}"
+
+
+def safe_url(url: str | None) -> str | None:
+    """An article's own URL, only when it is a web address (a ``javascript:`` URL is never made a link)."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
 def role_href(role: str, org: str | None = None) -> str:
     suffix = f"?{urlencode({'org': org})}" if org else ""
     return f"/roles/{quote(role, safe='')}{suffix}"
 
 
-_environment.globals.update(entity_href=entity_href, role_href=role_href, highlight=highlight)
+_environment.globals.update(entity_href=entity_href, role_href=role_href, article_href=article_href, safe_url=safe_url, highlight=highlight)
 
 
 def _language(request: Request) -> str:
@@ -162,7 +171,7 @@ def add_web_routes(app: FastAPI, readers: ThreadReaders) -> None:
         return render(request, "search.html", form=form, all_sources=all_sources, page=page, facets=facets, error=None,
                       refine=refine, next_url=next_url, first_url=refine() if cursor else None)
 
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
         kb = readers.get()
         facts = kb.article_facts(article_id)
@@ -229,7 +238,7 @@ def add_web_routes(app: FastAPI, readers: ThreadReaders) -> None:
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: int) -> Response:
         story = readers.get().story(story_id)
-        points = [{"date": a["date"], "label": a["title"] or a["article_id"], "href": f"/articles/{quote(a['article_id'], safe='')}"}
+        points = [{"date": a["date"], "label": a["title"] or a["article_id"], "href": article_href(a["article_id"])}
                   for a in story["articles_in_order"]]
         return render(request, "story.html", story=story, chart=dot_timeline(points))
 
