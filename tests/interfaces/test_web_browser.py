@@ -33,8 +33,8 @@ CHROMIUM_ARGS = [
 ]
 HOSTILE_TITLE = '<script>alert(1)</script> "><img src=x onerror=alert(1)> {{ 7*7 }}'
 HOSTILE_TEXT = (
-    f"Utenriksminister Ine Eriksen Søreide sa at {HOSTILE_TITLE} er et angrep. "
-    f"– Dette er {HOSTILE_TITLE}, sier Søreide til NTB."
+    f"Ordfører Kari Nordmann (Ap) sa at {HOSTILE_TITLE} er et angrep. "
+    f"– Dette er {HOSTILE_TITLE}, sier Nordmann til NTB."
 )
 
 
@@ -48,7 +48,7 @@ def free_port() -> int:
 def base_url(tmp_path_factory: pytest.TempPathFactory, analysed_news_template: Path) -> Iterator[str]:
     db = copy_archive(analysed_news_template, tmp_path_factory.mktemp("web"))
     hostile = db.parent / "hostile.jsonl"
-    record = {"id": "fiendtlig", "date": "2019-02-20", "source": "Testavisa", "title": HOSTILE_TITLE, "text": HOSTILE_TEXT}
+    record = {"id": "fiendtlig", "date": "2012-05-10", "source": "Testavisa", "title": HOSTILE_TITLE, "text": HOSTILE_TEXT}
     hostile.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     with sporbar.open(db) as kb:
         assert kb.ingest([hostile]).analysed == 1
@@ -149,12 +149,12 @@ def test_web_search_article_person_role_story(page: Page, shots: Path) -> None:
     snap(page, shots, "role")
     rows.filter(has_text="Ine Eriksen Søreide").locator("a").first.click()
 
-    # The evidence article, then its story: both seed articles, two years apart, and the (hostile) follow-up, in order.
+    # The evidence article, then its story: both seed articles, two years apart, in order.
     expect(page).to_have_url(re.compile(r"/articles/3d2f4320a1cb6bb7#r-\d+$"))
     page.locator("a[href^='/stories/']").first.click()
     expect(page.locator("h1")).to_contain_text("Sak:")
-    expect(page.locator(".story-articles li .date")).to_have_text(["2017-03", "2019-02", "2019-02-20"])
-    expect(page.locator("svg circle.dot")).to_have_count(3)
+    expect(page.locator(".story-articles li .date")).to_have_text(["2017-03", "2019-02"])
+    expect(page.locator("svg circle.dot")).to_have_count(2)
     expect(page.locator("ol.quotes")).to_contain_text("IS er fremdeles en trussel")
     snap(page, shots, "story")
 
@@ -178,8 +178,8 @@ def test_web_quote_explorer_filters(page: Page, shots: Path) -> None:
 
 
 def test_web_hostile_article_is_text_on_every_page(page: Page, base_url: str) -> None:
-    urls = ["/articles/fiendtlig", "/search?q=angrep", "/quotes?speaker=S%C3%B8reide&from=2019-02-20",
-            "/roles/utenriksminister?org=Norge", "/stories"]
+    urls = ["/articles/fiendtlig", "/search?q=angrep", "/quotes?speaker=Nordmann&from=2012-05-10&to=2012-05-10",
+            "/roles/ordf%C3%B8rer", "/stories", "/entities?label=&q=alert", "/", "/search?q=%3Cscript%3E"]
     page.goto("/articles/fiendtlig")
     entity_links = page.locator("#article-text a.ent").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     story_link = page.locator("a[href^='/stories/']").first.get_attribute("href")
