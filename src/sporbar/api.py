@@ -227,6 +227,10 @@ class KnowledgeBase:
         items = items[:limit]
         return Page(items, encode_cursor("articles", [items[-1].id]) if more else None)
 
+    def sources(self) -> dict[str, int]:
+        """The sources the archive holds, with their article counts, most first."""
+        return self.store.source_counts()
+
     def article_facts(self, article_id: str) -> dict[str, Any]:
         """Everything derived from one article, with offsets into its text: mentions, quotes, roles, numbers, times."""
         article = self.article(article_id)

@@ -286,6 +286,13 @@ class SQLiteStore:
             params.extend(s.casefold() for s in sources)
         return " AND ".join(clauses), params
 
+    def source_counts(self) -> dict[str, int]:
+        """Articles per named source, most first."""
+        rows = self.conn.execute(
+            "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return {source: int(n) for source, n in rows}
+
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 

@@ -151,7 +151,7 @@ def add_web_routes(app: FastAPI, readers: ThreadReaders) -> None:
         since, until = _blank_to_none(since), _blank_to_none(until)
         sources = [s for s in (source or []) if s.strip()]
         form = {"q": q or "", "from": since or "", "to": until or "", "source": sources}
-        all_sources = sorted(s for s in kb.stats()["sources"] if s != "(none)")
+        all_sources = sorted(kb.sources())
         if q is None and not since and not until and not sources:
             return render(request, "search.html", form=form, all_sources=all_sources, page=None, facets=None, error=None)
         try:
