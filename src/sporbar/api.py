@@ -323,7 +323,7 @@ class KnowledgeBase:
             text=text,
             kind=kind,
             limit=limit + 1,
-            after=after,  # type: ignore[arg-type]
+            after=after,
         )
         return _fact_page("quotes", rows, limit)
 
@@ -341,7 +341,7 @@ class KnowledgeBase:
         after = tuple(decode_cursor("numbers", cursor, (str, int, int))) if cursor else None
         limit = page_size(limit)
         rows = self.store.numbers(
-            about=about, since=_start_of(since), until=_end_of(until), kind=kind, limit=limit + 1, after=after  # type: ignore[arg-type]
+            about=about, since=_start_of(since), until=_end_of(until), kind=kind, limit=limit + 1, after=after
         )
         return _fact_page("numbers", rows, limit)
 
@@ -349,7 +349,7 @@ class KnowledgeBase:
         """One page of resolved entities (people, organisations, places …), most mentioned first."""
         after = tuple(decode_cursor("entities", cursor, (int, str))) if cursor else None
         limit = page_size(limit)
-        rows = self.store.entity_list(label=label.upper() if label else None, name=name, after=after, limit=limit + 1)  # type: ignore[arg-type]
+        rows = self.store.entity_list(label=label.upper() if label else None, name=name, after=after, limit=limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]
         return Page(rows, encode_cursor("entities", [rows[-1]["mentions"], rows[-1]["entity_id"]]) if more else None)

@@ -142,7 +142,7 @@ def create_app(db_path: str | Path, api_token: str | None = None) -> FastAPI:
 
     app = FastAPI(
         title="sporbar",
-        version=sporbar.__version__ if hasattr(sporbar, "__version__") else "0.1.0",
+        version=sporbar.__version__,
         description="Traceable, time-aware knowledge base from dated Norwegian news articles. Every fact carries "
         "its article id and character offsets into the article's stored text.",
         openapi_url="/openapi.json",
