@@ -147,3 +147,35 @@ def db_args(archive: KnowledgeBase) -> list[str]:
 def seed_article_ids(archive: KnowledgeBase) -> dict[str, str]:
     """Map '2017-03' / '2019-02' to the stored seed articles' ids."""
     return {a.date.value: a.id for a in archive.articles() if a.date.value in ("2017-03", "2019-02")}
+
+
+@pytest.fixture(scope="session")
+def analysed_seeds_template(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    """The seeds, ingested and analysed by the shipped model once per run; copy it (``copy_archive``) before writing."""
+    path = tmp_path_factory.mktemp("analysed-seeds") / "seeds.db"
+    with sporbar.open(path) as archive:
+        report = archive.ingest([seeds_dir])
+        assert report.analysed == 2 and report.ok
+    return path
+
+
+@pytest.fixture(scope="session")
+def analysed_news_template(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, ndt_path: Path) -> Path:
+    """The seeds and the whole NDT corpus, analysed once per run (a couple of minutes); copy it before writing."""
+    path = tmp_path_factory.mktemp("analysed-news") / "news.db"
+    with sporbar.open(path) as archive:
+        report = archive.ingest([seeds_dir, ndt_path])
+        assert report.analysed == 311 and report.ok
+    return path
+
+
+def copy_archive(source: Path, folder: Path) -> Path:
+    """Copy a closed archive (store file and search index) into ``folder``; return the copy's store path."""
+    import shutil
+
+    from sporbar.store import index_path_for
+
+    target = folder / source.name
+    shutil.copy2(source, target)
+    shutil.copytree(index_path_for(source), index_path_for(target))
+    return target

@@ -13,6 +13,8 @@ errors are ``sporbar.errors.SporbarError`` subclasses.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -21,10 +23,12 @@ from types import TracebackType
 from typing import IO, Any
 
 from sporbar import ingest as ingest_stage
-from sporbar.errors import ArticleNotFound, SporbarError, StoreError
-from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, SearchHit
+from sporbar.errors import ArticleNotFound, EntityNotFound, InvalidQuery, SporbarError, StoreError, StoryNotFound
+from sporbar.models import Article, ArticleDate, EntityCount, IngestReport, Mention, NearDuplicate, Page, SearchHit
 from sporbar.query import search as search_query
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS, export_records, rows_for
+from sporbar.query.pages import decode_cursor, encode_cursor, page_size
+from sporbar.query.search import search_facets
 from sporbar.store import DEFAULT_DB, SearchIndex, Store, index_path_for, is_postgres_url, open_database, open_store
 
 DateLike = str | dt.date | None
@@ -235,6 +239,71 @@ class KnowledgeBase:
         )
         return hits, total or 0
 
+    def search_page(
+        self,
+        query: str,
+        *,
+        since: DateLike = None,
+        until: DateLike = None,
+        sources: Sequence[str] = (),
+        limit: int = 10,
+        cursor: str | None = None,
+        facets: bool = False,
+    ) -> tuple[Page, dict[str, Any] | None]:
+        """One page of search hits (``Page.total`` is the number of matches) and, with ``facets``, their facets.
+
+        Facets count sources, years and the most mentioned people over the
+        best ``FACET_DEPTH`` matches.
+        """
+        fingerprint = hashlib.sha1(
+            json.dumps([query, str(since), str(until), sorted(sources)], ensure_ascii=False).encode("utf-8")
+        ).hexdigest()[:12]
+        offset = 0
+        if cursor:
+            offset, expected = decode_cursor("search", cursor, (int, str))
+            if expected != fingerprint:
+                raise InvalidQuery("this cursor belongs to another search; start again without it")
+        limit = page_size(limit)
+        hits, total = self.search_with_total(query, since=since, until=until, sources=sources, limit=limit, offset=offset)
+        next_offset = offset + limit
+        next_cursor = encode_cursor("search", [next_offset, fingerprint]) if next_offset < total and hits else None
+        found = None
+        if facets:
+            found = search_facets(
+                self.store, self.index, query, since=_start_of(since), until=_end_of(until), sources=sources, depth=FACET_DEPTH
+            )
+        return Page(hits, next_cursor, total), found
+
+    def article_page(
+        self, *, since: DateLike = None, until: DateLike = None, sources: Sequence[str] = (), limit: int = 50, cursor: str | None = None
+    ) -> Page:
+        """One page of articles in date order."""
+        after = decode_cursor("articles", cursor, (str,))[0] if cursor else None
+        limit = page_size(limit)
+        items = self.store.article_page(since=_start_of(since), until=_end_of(until), sources=sources, after=after, limit=limit + 1)
+        more = len(items) > limit
+        items = items[:limit]
+        return Page(items, encode_cursor("articles", [items[-1].id]) if more else None)
+
+    def sources(self) -> dict[str, int]:
+        """The sources the archive holds, with their article counts, most first."""
+        return self.store.source_counts()
+
+    def article_facts(self, article_id: str) -> dict[str, Any]:
+        """Everything derived from one article, with offsets into its text: mentions, quotes, roles, numbers, times."""
+        article = self.article(article_id)
+        return {
+            "article": article,
+            "near_duplicates": self.store.near_duplicates_of(article_id),
+            "sentences": self.store.sentences_of(article_id),
+            "mentions": self.store.mentions_of(article_id),
+            "quotes": self.store.quotes(article_id=article_id),
+            "roles": self.store.roles(article_id=article_id),
+            "numbers": self.store.numbers(article_id=article_id),
+            "times": self.store.times(article_id=article_id),
+            "story_id": self.store.story_of(article_id),
+        }
+
     def article(self, article_id: str) -> Article:
         """Return one article by id; raise ``ArticleNotFound``."""
         article = self.store.article(article_id)
@@ -287,6 +356,77 @@ class KnowledgeBase:
             limit=limit,
         )
 
+    def quote_page(
+        self,
+        *,
+        speaker: str | None = None,
+        speaker_entity_id: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        text: str | None = None,
+        kind: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of quotes in date order, filtered like ``quotes`` (and by the speaker's entity id)."""
+        if kind is not None and kind not in ("direct", "indirect"):
+            raise InvalidQuery(f"unknown kind {kind!r}: choose direct or indirect")
+        after = tuple(decode_cursor("quotes", cursor, (str, int, int))) if cursor else None
+        limit = page_size(limit)
+        rows = self.store.quotes(
+            speaker=speaker,
+            speaker_entity_id=speaker_entity_id,
+            since=_start_of(since),
+            until=_end_of(until),
+            text=text,
+            kind=kind,
+            limit=limit + 1,
+            after=after,
+        )
+        return _fact_page("quotes", rows, limit)
+
+    def number_page(
+        self,
+        *,
+        about: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        kind: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page:
+        """One page of numbers in date order, filtered like ``numbers``."""
+        after = tuple(decode_cursor("numbers", cursor, (str, int, int))) if cursor else None
+        limit = page_size(limit)
+        rows = self.store.numbers(
+            about=about, since=_start_of(since), until=_end_of(until), kind=kind, limit=limit + 1, after=after
+        )
+        return _fact_page("numbers", rows, limit)
+
+    def entity_page(self, *, label: str | None = None, name: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+        """One page of resolved entities (people, organisations, places …), most mentioned first."""
+        after = tuple(decode_cursor("entities", cursor, (int, str))) if cursor else None
+        limit = page_size(limit)
+        rows = self.store.entity_list(label=label.upper() if label else None, name=name, after=after, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return Page(rows, encode_cursor("entities", [rows[-1]["mentions"], rows[-1]["entity_id"]]) if more else None)
+
+    def entity_by_id(self, entity_id: str) -> dict[str, Any]:
+        """One entity by id: its profile (aliases, roles over time, mentions per month), role records and related people."""
+        if not self.store.entity_exists(entity_id):
+            raise EntityNotFound(f"no entity with id {entity_id!r}")
+        profile = self.store.entity_profile(entity_id)
+        profile["role_records"] = self.store.roles(person_entity_id=entity_id)
+        profile["related"] = self.store.related_entities(entity_id)
+        return profile
+
+    def role_holders(self, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+        """Everyone seen in an office (of ``org``), oldest first, with first and last dates and evidence."""
+        from sporbar.query.who import role_holders
+
+        return role_holders(self.store, role, org=org)
+
     def roles(self, *, role: str | None = None, org: str | None = None, person: str | None = None) -> list[dict[str, Any]]:
         """Return role records (export-contract rows): who was stated to hold which office, with evidence offsets."""
         return self.store.roles(role=role, org=org, person=person)
@@ -323,7 +463,7 @@ class KnowledgeBase:
         """Return one story: its articles in date order, key people, their quotes and the numbers over time."""
         rows = [s for s in self.store.stories() if s["story_id"] == story_id]
         if not rows:
-            raise SporbarError(f"no story with id {story_id}")
+            raise StoryNotFound(f"no story with id {story_id}")
         story = dict(rows[0])
         articles = self.store.story_articles(story_id)
         story["articles_in_order"] = articles
@@ -359,7 +499,7 @@ class KnowledgeBase:
         alias = aliases().get(name.casefold())
         matches = self.store.find_entities(alias[0] if alias else name)
         if not matches:
-            raise SporbarError(f"no entity named {name!r}")
+            raise EntityNotFound(f"no entity named {name!r}")
         return matches
 
     def evaluate_quotes(self, gold_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -441,6 +581,16 @@ class KnowledgeBase:
     def export_rows(self, kind: str) -> Iterator[dict[str, Any]]:
         """Yield the records of ``kind`` as dictionaries with the export contract's fields."""
         return rows_for(self.store, kind)
+
+
+FACET_DEPTH = 1000  # facets describe at most the best this many matches
+
+
+def _fact_page(kind: str, rows: list[dict[str, Any]], limit: int) -> Page:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = encode_cursor(kind, [rows[-1]["article_id"], rows[-1]["start"], rows[-1]["end"]]) if more else None
+    return Page(rows, cursor)
 
 
 def open(  # noqa: A001

@@ -69,3 +69,18 @@ class UnknownExportKind(SporbarError):
 class StoreError(SporbarError):
     code = "S009"
     status = 500
+
+
+class EntityNotFound(SporbarError):
+    code = "S010"
+    status = 404
+
+
+class StoryNotFound(SporbarError):
+    code = "S011"
+    status = 404
+
+
+class Unauthorized(SporbarError):
+    code = "S012"
+    status = 401

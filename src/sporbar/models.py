@@ -440,3 +440,15 @@ class ParsedQuery:
 
     def positive_terms(self) -> list[Term]:
         return [t for c in self.clauses if not c.exclude for t in c.alternatives]
+
+
+# -- paginated listings -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing; ``next_cursor`` fetches the page after it (``None`` on the last page)."""
+
+    items: list[Any]
+    next_cursor: str | None
+    total: int | None = None

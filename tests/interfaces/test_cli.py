@@ -116,7 +116,7 @@ def test_cli_reindex_rebuilds_from_store(tmp_path: Path, seeds_dir: Path) -> Non
 
 COMMANDS = [
     "analyze", "entities", "entity", "eval", "export", "ingest", "numbers", "quotes", "reindex", "report", "roles", "search",
-    "show", "stats", "stories", "story", "timeline", "who",
+    "serve", "show", "stats", "stories", "story", "timeline", "who",
 ]
 EVAL_COMMANDS = ["entities", "ner", "numbers", "quotes", "roles", "stories", "times"]
 

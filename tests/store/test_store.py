@@ -226,3 +226,13 @@ def test_store_corrected_date_or_title_is_an_update(kb: KnowledgeBase, tmp_path:
     article = kb.article("sak")
     assert (article.date.value, article.title) == ("2019-02-06", "Rettet tittel")
     assert [h.article_id for h in kb.search("rettet", since="2019-02-06", until="2019-02-06")] == ["sak"]
+
+
+def test_store_story_that_grows_keeps_its_articles(seeded_kb: KnowledgeBase) -> None:
+    # Saving a story row again must update it in place: replacing it (delete, insert) cascades to story_articles.
+    first, second = sorted(seeded_kb.store.all_ids())
+    store = seeded_kb.store
+    store.save_story_state([(1, "koalisjon", "2017-03-01", "2017-03-31", 1, "{}")], [("koalisjon", 1)], [(first, 1, 1.0)], {}, 1)
+    store.save_story_state([(1, "koalisjon", "2017-03-01", "2019-02-28", 2, "{}")], [("koalisjon", 1)], [(second, 1, 0.5)], {}, 2)
+    assert sorted(a["article_id"] for a in store.story_articles(1)) == [first, second]
+    assert [(s["story_id"], s["last_date"], s["articles"]) for s in store.stories()] == [(1, "2019-02-28", 2)]

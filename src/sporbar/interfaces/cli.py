@@ -27,7 +27,7 @@ from sporbar.api import KnowledgeBase
 from sporbar.errors import SporbarError
 from sporbar.models import IngestReport, SearchHit
 from sporbar.query.export import EXPORT_FORMATS, EXPORT_KINDS
-from sporbar.store import DEFAULT_DB, is_postgres_url
+from sporbar.store import DEFAULT_DB, describe_url, is_postgres_url
 
 app = typer.Typer(
     name="sporbar",
@@ -941,6 +941,60 @@ def reindex(db: DbOption = DEFAULT_DB, index: IndexOption = None) -> None:
         started = time.perf_counter()
         count = kb.reindex()
     out.print(f"indexed {count:,} articles in {time.perf_counter() - started:.1f} s")
+
+
+# -- serve ----------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    index: IndexOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; other machines can connect only if you change it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, max=64, help="Server processes (one per core is a good start).")] = 1,
+    token_env: Annotated[
+        Optional[str],
+        typer.Option("--token-env", metavar="VAR", help="Enable POST /api/ingest, protected by the token in this environment variable."),
+    ] = None,
+    api_token: Annotated[
+        Optional[str],
+        typer.Option("--api-token", help="Enable POST /api/ingest with this token (visible to other users in the process list: prefer --token-env)."),
+    ] = None,
+) -> None:
+    """Serve the web UI and the JSON API (under /api/, schema at /openapi.json).
+
+    Example: sporbar serve --db archive.db --port 8000
+    (or: sporbar serve --db postgresql://host/sporbar --index /srv/sporbar-index)
+    """
+    import uvicorn
+
+    from sporbar.interfaces.http_api import create_app
+
+    if token_env is not None and api_token is not None:
+        raise SporbarError("give either --token-env or --api-token, not both")
+    token = api_token
+    if token_env is not None:
+        token = os.environ.get(token_env)
+        if not token:
+            raise SporbarError(f"the environment variable {token_env} is not set or empty")
+    postgres = is_postgres_url(db)
+    if not postgres and not Path(db).exists():
+        raise SporbarError(f"no store at {db}: run `sporbar ingest PATH --db {db}` first (or set $SPORBAR_DB)")
+    web_app = create_app(db, api_token=token, index=index)  # also checks the store and the token before anything listens
+    shown = describe_url(db) if postgres else db
+    err.print(f"serving {shown} on http://{host}:{port}/ (API under /api/, writes {'enabled' if token else 'disabled'}); Ctrl-C stops")
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
+        return
+    from sporbar.interfaces.http_api import DB_VARIABLE, INDEX_VARIABLE, TOKEN_VARIABLE
+
+    # Worker processes build their own app from the environment (uvicorn imports it by name).
+    os.environ[DB_VARIABLE] = db if postgres else str(Path(db).resolve())
+    os.environ[INDEX_VARIABLE] = str(index.resolve()) if index is not None else ""
+    os.environ[TOKEN_VARIABLE] = token or ""
+    uvicorn.run("sporbar.interfaces.http_api:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sporbar.errors import InvalidQuery
 from sporbar.models import SearchHit
@@ -57,3 +58,18 @@ def search(
             )
         )
     return hits, total
+
+
+def search_facets(
+    store: Store,
+    index: SearchIndex,
+    text: str,
+    *,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    sources: Sequence[str] = (),
+    depth: int = MAX_LIMIT,
+) -> dict[str, list[dict[str, Any]]]:
+    """Count sources, years and people over the best ``depth`` matches of a query (search facets)."""
+    ranked, _ = index.search(parse_query(text), since=since, until=until, sources=sources, limit=max(1, min(depth, MAX_LIMIT)))
+    return store.facet_counts([article_id for article_id, _ in ranked])

@@ -74,6 +74,22 @@ class Store(Protocol):
         """Yield stored articles in date order, optionally only those that may fall in a date range."""
         ...
 
+    def article_page(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sources: Sequence[str] = (),
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[Article]:
+        """Up to ``limit`` articles in date order, continuing after the article with id ``after``."""
+        ...
+
+    def source_counts(self) -> dict[str, int]:
+        """Articles per named source, most first."""
+        ...
+
     def count_articles(self) -> int:
         ...
 
@@ -124,8 +140,10 @@ class Store(Protocol):
         text: str | None = None,
         kind: str | None = None,
         limit: int | None = None,
+        speaker_entity_id: str | None = None,
+        after: tuple[str, int, int] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return quotes as export rows, filtered; ``speaker`` matches any part of the canonical name."""
+        """Return quotes as export rows, filtered; ``after`` is ``(article_id, start, end)`` of a previous page's last."""
         ...
 
     def roles(
@@ -135,6 +153,7 @@ class Store(Protocol):
         org: str | None = None,
         person: str | None = None,
         article_id: str | None = None,
+        person_entity_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return role records (export-contract rows), oldest first; ``person`` matches any part of the name."""
         ...
@@ -148,8 +167,9 @@ class Store(Protocol):
         kind: str | None = None,
         article_id: str | None = None,
         limit: int | None = None,
+        after: tuple[str, int, int] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return number records (export-contract rows) in date order; ``about`` matches the counted thing."""
+        """Return number records (export-contract rows) in date order; ``after`` as for ``quotes``."""
         ...
 
     def times(self, *, article_id: str) -> list[dict[str, Any]]:
@@ -226,6 +246,27 @@ class Store(Protocol):
 
     def entity_timeline(self, entity_id: str) -> list[dict[str, Any]]:
         """Dated facts about an entity, in order: the articles that mention it, its quotes and its roles."""
+        ...
+
+    def entity_list(
+        self,
+        *,
+        label: str | None = None,
+        name: str | None = None,
+        after: tuple[int, str] | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Resolved entities, most mentioned first (ties by id); ``after`` is ``(mentions, entity_id)`` of a previous page."""
+        ...
+
+    def entity_exists(self, entity_id: str) -> bool: ...
+
+    def related_entities(self, entity_id: str, *, label: str | None = "PER", limit: int = 12) -> list[dict[str, Any]]:
+        """Entities mentioned in the same articles as this one, those sharing most articles first."""
+        ...
+
+    def facet_counts(self, article_ids: Sequence[str], *, people: int = 10) -> dict[str, list[dict[str, Any]]]:
+        """Sources, years and most mentioned people among some articles (search facets)."""
         ...
 
     def entity_counts(self, *, label: str | None = None, top: int = 20) -> list[EntityCount]:

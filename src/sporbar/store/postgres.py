@@ -250,13 +250,3 @@ class PostgresStore(SQLStore):
         with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-
-    def _replace_rows(self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        names = ", ".join(_quoted(c) for c in columns)
-        updates = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in key)
-        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        self._executemany(
-            f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})"
-            f" ON CONFLICT ({', '.join(_quoted(k) for k in key)}) {action}",
-            rows,
-        )

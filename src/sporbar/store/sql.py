@@ -4,8 +4,8 @@
 PostgreSQL both speak (``?`` placeholders; the PostgreSQL store translates
 them). The few places where the dialects differ are small methods and
 attributes a backend overrides: bulk inserts (COPY on PostgreSQL), inserts
-that skip or replace conflicting rows, case-insensitive LIKE, and the
-transaction and single-writer lock.
+that skip conflicting rows, case-insensitive LIKE, and the transaction and
+single-writer lock.
 """
 
 from __future__ import annotations
@@ -57,6 +57,17 @@ def _add_date_overlap(clauses: list[str], params: list[Any], since: dt.date | No
     if until is not None:
         clauses.append(f"{prefix}date_start <= ?")
         params.append(until.isoformat())
+
+
+def _add_keyset(clauses: list[str], params: list[Any], after: tuple[str, int, int] | None, alias: str) -> None:
+    """Continue after the fact ``(article_id, start, end)`` in (article date, article id, start, end) order."""
+    if after is None:
+        return
+    article_id, start, end = after
+    clauses.append(
+        f'(a.date_start, a.id, {alias}.start, {alias}."end") > ((SELECT date_start FROM articles WHERE id = ?), ?, ?, ?)'
+    )
+    params.extend([article_id, article_id, start, end])
 
 
 def _article_from_row(row: Sequence[Any]) -> Article:
@@ -140,9 +151,20 @@ class SQLStore:
         self._executemany(f"{verb} INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})", rows)
 
     def _replace_rows(self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert rows, replacing those with the same ``key``."""
+        """Insert rows, updating those with the same ``key`` in place.
+
+        An upsert, not SQLite's INSERT OR REPLACE: replacing deletes the old row
+        first, and the foreign keys' cascade with it (a story would lose every
+        article already in it).
+        """
         names = ", ".join(_quoted(c) for c in columns)
-        self._executemany(f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})", rows)
+        updates = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in key)
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        self._executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({','.join('?' * len(columns))})"
+            f" ON CONFLICT ({', '.join(_quoted(k) for k in key)}) {action}",
+            rows,
+        )
 
     # -- articles ----------------------------------------------------------
 
@@ -249,6 +271,25 @@ class SQLStore:
                 yield _article_from_row(row[:-1])
             last = (rows[-1][-1], rows[-1][0])
 
+    def article_page(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        sources: Sequence[str] = (),
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[Article]:
+        """Return up to ``limit`` articles in date order, continuing after the article with id ``after``."""
+        where, params = self._filters(since=since, until=until, sources=sources)
+        if after is not None:
+            where += " AND (date_start, id) > ((SELECT date_start FROM articles WHERE id = ?), ?)"
+            params.extend([after, after])
+        rows = self._cursor(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE {where} ORDER BY date_start, id LIMIT ?", (*params, limit)
+        ).fetchall()
+        return [_article_from_row(row) for row in rows]
+
     @staticmethod
     def _filters(*, since: dt.date | None, until: dt.date | None, sources: Sequence[str]) -> tuple[str, list[Any]]:
         clauses = ["1=1"]
@@ -258,6 +299,13 @@ class SQLStore:
             clauses.append(f"casefold(source) IN ({','.join('?' * len(sources))})")
             params.extend(s.casefold() for s in sources)
         return " AND ".join(clauses), params
+
+    def source_counts(self) -> dict[str, int]:
+        """Articles per named source, most first."""
+        rows = self._cursor(
+            "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return {source: int(n) for source, n in rows}
 
     def count_articles(self) -> int:
         return int(self._cursor("SELECT count(*) FROM articles").fetchone()[0])
@@ -436,13 +484,23 @@ class SQLStore:
         text: str | None = None,
         kind: str | None = None,
         limit: int | None = None,
+        speaker_entity_id: str | None = None,
+        after: tuple[str, int, int] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return quotes as export rows, filtered; ``speaker`` matches any part of the canonical name."""
+        """Return quotes as export rows, filtered; ``speaker`` matches any part of the canonical name.
+
+        ``after`` is the ``(article_id, start, end)`` of the last quote of a
+        previous page: the page goes on after it in the same order.
+        """
         clauses = ["1=1"]
         params: list[Any] = []
         if article_id is not None:
             clauses.append("q.article_id = ?")
             params.append(article_id)
+        if speaker_entity_id is not None:
+            clauses.append("q.speaker_entity_id = ?")
+            params.append(speaker_entity_id)
+        _add_keyset(clauses, params, after, "q")
         if speaker:
             clauses.append(f"(q.speaker {self._like} ? ESCAPE '\\' OR q.speaker_mention {self._like} ? ESCAPE '\\')")
             params.extend([_like_pattern(speaker)] * 2)
@@ -455,7 +513,7 @@ class SQLStore:
             params.append(kind)
         sql = (
             f"SELECT {self._QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
-            f" WHERE {' AND '.join(clauses)} ORDER BY a.date_start, a.id, q.start"
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.date_start, a.id, q.start, q.\"end\""
         )
         if limit is not None:
             sql += " LIMIT ?"
@@ -473,10 +531,14 @@ class SQLStore:
         org: str | None = None,
         person: str | None = None,
         article_id: str | None = None,
+        person_entity_id: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return role records (export-contract rows), oldest first; ``person`` matches any part of the name."""
         clauses = ["1=1"]
         params: list[Any] = []
+        if person_entity_id:
+            clauses.append("r.person_entity_id = ?")
+            params.append(person_entity_id)
         if role:
             clauses.append("r.role = ?")
             params.append(role.lower())
@@ -510,10 +572,15 @@ class SQLStore:
         kind: str | None = None,
         article_id: str | None = None,
         limit: int | None = None,
+        after: tuple[str, int, int] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return number records (export-contract rows) in date order; ``about`` matches the counted thing."""
+        """Return number records (export-contract rows) in date order; ``about`` matches the counted thing.
+
+        ``after`` is the ``(article_id, start, end)`` of the last number of a previous page.
+        """
         clauses = ["1=1"]
         params: list[Any] = []
+        _add_keyset(clauses, params, after, "n")
         if about:
             clauses.append(f"(n.about {self._like} ? ESCAPE '\\' OR n.text {self._like} ? ESCAPE '\\')")
             params.extend([_like_pattern(about)] * 2)
@@ -527,7 +594,7 @@ class SQLStore:
         sql = (
             'SELECT n.article_id, n.start, n."end", n.text, n.value, n.unit, n.about, n.qualifier, n.kind, n.date, n.extractor'
             f" FROM numbers n JOIN articles a ON a.id = n.article_id WHERE {' AND '.join(clauses)}"
-            " ORDER BY a.date_start, a.id, n.start"
+            ' ORDER BY a.date_start, a.id, n.start, n."end"'
         )
         if limit is not None:
             sql += " LIMIT ?"
@@ -702,6 +769,81 @@ class SQLStore:
         return {
             "entity_id": entity_id, "canonical": canonical, "label": label, "aliases": aliases, "articles": articles,
             "first_seen": first, "last_seen": last, "quotes": quotes, "roles": roles, "mentions_per_month": mentions_per_month,
+        }
+
+    def entity_list(
+        self,
+        *,
+        label: str | None = None,
+        name: str | None = None,
+        after: tuple[int, str] | None = None,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Resolved entities, most mentioned first (ties by id); ``after`` is ``(mentions, entity_id)`` of a previous page."""
+        clauses = ["entity_id IS NOT NULL"]
+        params: list[Any] = []
+        if label:
+            clauses.append("label = ?")
+            params.append(label)
+        if name:
+            clauses.append("casefold(canonical) LIKE ? ESCAPE '\\'")
+            params.append(_like_pattern(name.casefold()))
+        having = ""
+        if after is not None:
+            having = "HAVING (-count(*), entity_id) > (?, ?)"
+            params.extend([-after[0], after[1]])
+        rows = self._cursor(
+            "SELECT entity_id, min(canonical), min(label), count(*), count(DISTINCT article_id) FROM mentions"
+            f" WHERE {' AND '.join(clauses)} GROUP BY entity_id {having} ORDER BY -count(*), entity_id LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [
+            {"entity_id": e, "canonical": c, "label": lab, "mentions": int(n), "articles": int(a)} for e, c, lab, n, a in rows
+        ]
+
+    def entity_exists(self, entity_id: str) -> bool:
+        return self._cursor("SELECT 1 FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone() is not None
+
+    def related_entities(self, entity_id: str, *, label: str | None = "PER", limit: int = 12) -> list[dict[str, Any]]:
+        """Entities mentioned in the same articles as this one, those sharing most articles first."""
+        label_clause = "AND o.label = ?" if label else ""
+        params: list[Any] = [entity_id, entity_id]
+        if label:
+            params.append(label)
+        rows = self._cursor(
+            "SELECT o.entity_id, min(o.canonical), min(o.label), count(DISTINCT o.article_id) FROM mentions o"
+            " WHERE o.article_id IN (SELECT article_id FROM mentions WHERE entity_id = ?)"
+            f" AND o.entity_id IS NOT NULL AND o.entity_id != ? {label_clause}"
+            " GROUP BY o.entity_id ORDER BY 4 DESC, count(*) DESC, o.entity_id LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [{"entity_id": e, "canonical": c, "label": lab, "shared_articles": int(n)} for e, c, lab, n in rows]
+
+    def facet_counts(self, article_ids: Sequence[str], *, people: int = 10) -> dict[str, list[dict[str, Any]]]:
+        """Sources, years and most mentioned people among some articles (search facets)."""
+        sources: dict[str, int] = {}
+        years: dict[str, int] = {}
+        persons: dict[str, list[Any]] = {}
+        for chunk in _chunks(list(article_ids), 900):
+            marks = ",".join("?" * len(chunk))
+            for source, year, n in self._cursor(
+                f"SELECT source, substr(date, 1, 4), count(*) FROM articles WHERE id IN ({marks}) GROUP BY 1, 2", list(chunk)
+            ):
+                if source:
+                    sources[source] = sources.get(source, 0) + int(n)
+                years[year] = years.get(year, 0) + int(n)
+            for entity_id, canonical, n in self._cursor(
+                "SELECT entity_id, min(canonical), count(DISTINCT article_id) FROM mentions"
+                f" WHERE article_id IN ({marks}) AND label = 'PER' AND entity_id IS NOT NULL GROUP BY entity_id",
+                list(chunk),
+            ):
+                entry = persons.setdefault(entity_id, [canonical, 0])
+                entry[1] += int(n)
+        top = sorted(persons.items(), key=lambda item: (-item[1][1], item[1][0]))[:people]
+        return {
+            "sources": [{"value": k, "count": v} for k, v in sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "years": [{"value": k, "count": v} for k, v in sorted(years.items())],
+            "people": [{"entity_id": e, "value": c, "count": n} for e, (c, n) in top],
         }
 
     def entity_timeline(self, entity_id: str) -> list[dict[str, Any]]:
