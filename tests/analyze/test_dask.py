@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import sporbar
 from sporbar.api import KnowledgeBase
+from sporbar.interfaces.cli import app
 
-from ..conftest import Archives
+from ..conftest import Archives, db_args
 
 NDT_SAMPLE = 6
 
@@ -66,8 +68,9 @@ def test_dask_analysis_equals_a_local_run(archives: Archives, scheduler: str, sa
             quotes += len(local["quotes"])  # type: ignore[arg-type]
         assert quotes >= 10 and local_kb.mentions(ids[0])  # the comparison covers real facts
         # Nothing is left for the next run, and the stories were formed from the stored analyses.
-        assert archive.analyze(dask=scheduler) == 0
         assert sum(s["articles"] for s in archive.stories()) == len(ids)
+    result = CliRunner().invoke(app, ["analyze", "--dask", scheduler, *db_args(archive)])
+    assert result.exit_code == 0 and "analysed 0 articles" in result.output, result.output
 
 
 def test_local_worker_pool_analysis_equals_a_one_process_run(tmp_path: Path, sample: list[Path], local_kb: KnowledgeBase) -> None:

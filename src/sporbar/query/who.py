@@ -16,6 +16,9 @@ from typing import Any
 from sporbar.store.interface import Store
 
 
+EVIDENCE_LIMIT = 20
+
+
 def _person_key(name: str) -> str:
     return " ".join(name.lower().split())
 
@@ -55,12 +58,41 @@ def role_holders(store: Store, role: str, *, org: str | None = None, with_eviden
     return holders
 
 
-def attach_evidence(store: Store, holders: list[dict[str, Any]]) -> None:
-    """Turn each holder's role rows into evidence: the statement and its sentence (articles fetched together)."""
-    ids = sorted({row["article_id"] for h in holders for row in h.get("_rows", ())})
+def attach_evidence(store: Store, holders: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None = None) -> None:
+    """Turn each holder's role rows into evidence: the statement and its sentence (articles fetched together).
+
+    A holder seen in thousands of articles gets the ``EVIDENCE_LIMIT`` statements
+    nearest the date asked about (without a date: the first and the last ones),
+    in date order; ``statements`` counts them all.
+    """
+    chosen: dict[int, list[dict[str, Any]]] = {}
+    for number, holder in enumerate(holders):
+        rows = holder.pop("_rows", [])
+        holder["statements"] = len(rows)
+        chosen[number] = _nearest(rows, at)
+    ids = sorted({row["article_id"] for rows in chosen.values() for row in rows})
     articles = store.articles_by_id(ids)
-    for holder in holders:
-        holder["evidence"] = [_evidence(store, row, articles.get(row["article_id"])) for row in holder.pop("_rows", ())]
+    for number, holder in enumerate(holders):
+        holder["evidence"] = [_evidence(store, row, articles.get(row["article_id"])) for row in chosen[number]]
+
+
+def _nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
+    if len(rows) <= EVIDENCE_LIMIT:
+        return rows
+    if at is None:
+        half = EVIDENCE_LIMIT // 2
+        return rows[:half] + rows[-half:]
+    start, end = at[0].isoformat(), at[1].isoformat()
+
+    def distance(row: dict[str, Any]) -> int:
+        if row["date_end"] < start:
+            return (at[0] - dt.date.fromisoformat(row["date_end"])).days
+        if row["date_start"] > end:
+            return (dt.date.fromisoformat(row["date_start"]) - at[1]).days
+        return 0
+
+    nearest = sorted(range(len(rows)), key=lambda i: (distance(rows[i]), i))[:EVIDENCE_LIMIT]
+    return [rows[i] for i in sorted(nearest)]
 
 
 def _evidence(store: Store, row: dict[str, Any], article: Any) -> dict[str, Any]:
@@ -90,7 +122,7 @@ def who(store: Store, role: str, *, org: str | None = None, at: tuple[dt.date, d
     answer["at"] = {"from": start.isoformat(), "to": end.isoformat()}
     attested = [h for h in holders if h["first_seen"] <= end.isoformat() and h["last_seen"] >= start.isoformat()]
     if attested:
-        attach_evidence(store, attested)
+        attach_evidence(store, attested, at)
         answer["holders"] = attested
         return answer
     before = [h for h in holders if h["last_seen"] < start.isoformat()]
@@ -98,7 +130,7 @@ def who(store: Store, role: str, *, org: str | None = None, at: tuple[dt.date, d
     if before:
         holder = dict(max(before, key=lambda h: h["last_seen"]))
         holder["next_holder"] = min(after, key=lambda h: h["first_seen"])["person"] if after else None
-        attach_evidence(store, [holder])
+        attach_evidence(store, [holder], at)
         answer["holders"] = [holder]
         answer["inferred"] = True
     return answer

@@ -750,22 +750,24 @@ class SQLStore:
         aliases = [row[0] for row in self._cursor(
             "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC, text", (entity_id,)
         )]
-        articles, first, last = self._cursor(
-            "SELECT count(DISTINCT m.article_id), min(a.date), max(a.date) FROM mentions m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.entity_id = ?",
+        # One pass over the entity's articles gives the count, the first and last dates and the months.
+        per_article = self._cursor(
+            "SELECT a.date, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY a.id, a.date",
             (entity_id,),
-        ).fetchone()
+        ).fetchall()
+        articles = len(per_article)
+        first = min((d for d, _ in per_article), default=None)
+        last = max((d for d, _ in per_article), default=None)
+        months: dict[str, int] = {}
+        for date, count in per_article:
+            months[date[:7]] = months.get(date[:7], 0) + int(count)
         quotes = self._cursor("SELECT count(*) FROM quotes WHERE speaker_entity_id = ?", (entity_id,)).fetchone()[0]
         roles = [dict(zip(("role", "org", "party", "first", "last", "statements"), row, strict=True)) for row in self._cursor(
             "SELECT role, org, max(party), min(date), max(date), count(*) FROM roles WHERE person_entity_id = ?"
             " GROUP BY role, org ORDER BY min(date_start), role, org",
             (entity_id,),
         )]
-        mentions_per_month = dict(self._cursor(
-            "SELECT substr(a.date, 1, 7), count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.entity_id = ? GROUP BY 1 ORDER BY 1",
-            (entity_id,),
-        ).fetchall())
+        mentions_per_month = dict(sorted(months.items()))
         return {
             "entity_id": entity_id, "canonical": canonical, "label": label, "aliases": aliases, "articles": articles,
             "first_seen": first, "last_seen": last, "quotes": quotes, "roles": roles, "mentions_per_month": mentions_per_month,
