@@ -37,7 +37,6 @@ import os
 import platform
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -49,8 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from ingest_search import WORD, SourceCorpus, build_queries, summarise  # noqa: E402
+
 import sporbar  # noqa: E402
-from ingest_search import WORD, SourceCorpus, build_queries, percentile, summarise  # noqa: E402
 
 SHARED = Path(os.environ.get("SPORBAR_SHARED", ROOT.parent / "shared"))
 NDT = SHARED / "corpora" / "ndt-nob-news.jsonl"
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "benchmark": "bench/scale.py",
         "command": "python bench/scale.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgres")),
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average_at_start": os.getloadavg()},
         "backend": args.backend,
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     used_in = build_archive(pool, n, random.Random(args.seed), archive)
     sample_file = out / f"scale-sample-{s}.jsonl"
     with archive.open(encoding="utf-8") as handle, sample_file.open("w", encoding="utf-8") as sample_out:
-        for _, line in zip(range(s), handle):
+        for _, line in zip(range(s), handle, strict=False):
             sample_out.write(line)
     results["archive"] = {"file": str(archive), "bytes": archive.stat().st_size, "sentences_in_pool": len(pool.sentences)}
 

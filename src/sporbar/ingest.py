@@ -35,9 +35,9 @@ from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, Fingerprint, fing
 from sporbar.read import ReadProgress, read_paths
 from sporbar.read.dispatch import expand_paths
 from sporbar.read.source import printable_raw
+from sporbar.store.interface import Store
 from sporbar.store.search_index import SearchIndex
 from sporbar.store.search_terms import base_forms_of, words
-from sporbar.store.interface import Store
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from spacy.language import Language
 
-import sporbar
 from sporbar.analyze.extractors.quotes import extract_quotes
 from sporbar.analyze.language_model import load
 from sporbar.analyze.pipeline import with_extractors

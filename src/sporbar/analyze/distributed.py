@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from sporbar.errors import SporbarError

@@ -9,8 +9,8 @@ from sporbar.errors import InvalidQuery
 from sporbar.models import SearchHit
 from sporbar.query.snippets import make_snippet
 from sporbar.query.syntax import parse_query
-from sporbar.store.search_index import SearchIndex
 from sporbar.store.interface import Store
+from sporbar.store.search_index import SearchIndex
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000  # deeper pages cost memory in the index; narrow the query or the dates instead
