@@ -15,7 +15,6 @@ from typing import Any
 
 from sporbar.store.interface import Store
 
-
 EVIDENCE_LIMIT = 20
 
 

@@ -345,7 +345,7 @@ def _entity_lookups(conn: Schema) -> None:
 def _article_dates(conn: Schema) -> None:
     # Dating an entity's mentions joins articles only for their dates: this index answers that
     # without reading the article rows, which are mostly text.
-    conn.execute("CREATE INDEX articles_id_date ON articles (id, date, date_start)")
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_id_date ON articles (id, date, date_start)")
 
 
 def run_script(conn: Schema, script: str) -> None:
