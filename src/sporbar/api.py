@@ -127,10 +127,11 @@ class KnowledgeBase:
         """Rebuild the search index from the store (from scratch if it is unreadable); return the number indexed."""
         self.store.acquire_writer()
         try:
+            # Mark before destroying: a run killed in between must leave the store knowing nothing is indexed.
+            self.store.mark_all_unindexed()
             self.index.close()
             SearchIndex.destroy(index_path_for(self.path))
             self.index = SearchIndex(index_path_for(self.path))
-            self.store.mark_all_unindexed()
         finally:
             self.store.release_writer()
         return ingest_stage.rebuild_index(self.store, self.index)

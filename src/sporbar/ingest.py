@@ -308,6 +308,11 @@ def _near_duplicates(store: SQLiteStore, fingerprints: list[tuple[str, Fingerpri
 
 def sync_index(store: SQLiteStore, index: SearchIndex, *, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     """Bring the search index up to date with the store; return how many articles were (re)indexed."""
+    if index.count() < store.count_expected_in_index():
+        # The index lost documents the store says it has (a rebuild killed midway, a deleted or
+        # restored index folder): trusting the marks would leave those articles unsearchable for good.
+        store.mark_all_unindexed()
+        index.clear()
     done = 0
     while True:
         rows = store.unindexed(batch_size)
