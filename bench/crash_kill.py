@@ -6,8 +6,8 @@ ingests it once without interruption as the reference, and then:
 
 1. ingest, no language model: ``--kills`` kills of ``sporbar ingest --no-analyze``
    at moments drawn uniformly over an uninterrupted run, on fresh stores; after
-   a kill the rerun is itself killed again half of the time (up to 3 kills per
-   store); then the run completes and the archive is checked against the
+   a kill the rerun is itself killed again three times in four (up to 5 kills
+   per store); then the run completes and the archive is checked against the
    reference: every valid article once, every fact once, the index agreeing
    with the store, ``PRAGMA integrity_check`` clean;
 2. ingest with the language model, on a small input (``--analyze-articles``):
@@ -71,6 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--kills", type=int, default=50, help="kills of ingest without the language model")
+    parser.add_argument("--max-kills-per-store", type=int, default=5, help="kill the reruns too, up to this many kills before one completes")
     parser.add_argument("--analyze-articles", type=int, default=40)
     parser.add_argument("--analyze-kills", type=int, default=10)
     parser.add_argument("--statement-kills", type=int, default=20)
@@ -115,7 +116,7 @@ def main() -> int:
         batch = ["--batch-size", "100"] if cycles % 2 == 0 else []
         cycle = kill_ingest_cycle(
             backend, db, ["--no-analyze", *batch, str(corpus.path)], rng=rng, full_seconds=seconds,
-            expected_ids=corpus.valid_ids, reference=reference,
+            expected_ids=corpus.valid_ids, reference=reference, max_kills=args.max_kills_per_store, continue_killing=0.75,
         )
         kills += sum(k.killed for k in cycle.kills)
         finished_first += sum(not k.killed for k in cycle.kills)

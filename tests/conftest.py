@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import sporbar
 from sporbar.api import KnowledgeBase
@@ -17,6 +18,11 @@ SHARED = Path(os.environ.get("SPORBAR_SHARED", ROOT.parent / "shared"))
 SEEDS_DIR = ROOT / "examples" / "seeds"
 NDT_NEWS = SHARED / "corpora" / "ndt-nob-news.jsonl"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property tests: few examples in CI (the default), many with `pytest --hypothesis-profile=long`.
+settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

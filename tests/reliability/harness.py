@@ -178,8 +178,9 @@ class SQLiteBackend:
         return str(workdir / f"{label}.db")
 
     def _connect(self, db: str) -> sqlite3.Connection:
-        # Read-only and without touching the WAL mode: the checker must not repair what it checks.
-        return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+        # Read-write (but never creating a store): after a kill, opening rolls back the unfinished
+        # transaction from the WAL, exactly as sporbar's own next open does; read-only cannot.
+        return sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
 
     def integrity_problems(self, db: str) -> list[str]:
         conn = self._connect(db)
@@ -397,6 +398,7 @@ def kill_ingest_cycle(
     rng: random.Random,
     full_seconds: float,
     max_kills: int = 3,
+    continue_killing: float = 0.5,
     expected_ids: set[str] | None = None,
     reference: dict[str, list[tuple[Any, ...]]] | None = None,
     analysed: bool = False,
@@ -414,7 +416,7 @@ def kill_ingest_cycle(
         outcome = run_and_kill(args, rng.uniform(0.05, full_seconds))
         kills.append(outcome)
         stored.append(stored_count(backend, db))
-        if not outcome.killed or rng.random() < 0.5:
+        if not outcome.killed or rng.random() < 1 - continue_killing:
             break
     final = run_cli(*args)
     check = check_archive(backend, db, expected_ids=expected_ids, reference=reference, analysed=analysed)
