@@ -185,3 +185,14 @@ def test_query_parser_parses_or_refuses_anything(query: str) -> None:
         assert clause.alternatives
         for term in clause.alternatives:
             assert term.words and all(word and not any(c.isspace() for c in word) for word in term.words)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "seed", "text"])
+def test_undecodable_bytes_beside_other_lone_surrogates_are_rejected_not_raised(fmt: str) -> None:
+    """Found by fuzzing: the rejects file's escaping raised when a line held both kinds of surrogate."""
+    text = {"csv": "text,date\n\udcdc\ud800x,2019\n", "seed": " date 2019\n\udcdc\ud800x"}.get(fmt, '{"text": "\udcdc\ud800"}\n{"a": 1}')
+    items = list(FORMATS[fmt](text, PATH, default_date="2019-02-13"))
+    rejected = [i for i in items if isinstance(i, Rejection)]
+    assert rejected and "UTF-8" in rejected[0].reason
+    assert rejected[0].raw is None or "\\xdc" in rejected[0].raw
+    check_reader_output(items, PATH)
