@@ -18,7 +18,7 @@ CORE_STEPS ?= 4000
 NER_STEPS  ?= 4400
 ENV := OMP_NUM_THREADS=$(THREADS) OPENBLAS_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS)
 
-.PHONY: model corpus vectors train-core train-ner assemble eval-model bench clean-build
+.PHONY: model corpus vectors train-core train-ner assemble eval-model bench clean-build reliability crash-kill fuzz properties audit
 
 model: assemble
 
@@ -55,3 +55,20 @@ bench:
 
 clean-build:
 	rm -rf $(BUILD)
+
+# Reliability (issue 9), in full; CI runs the bounded form in tests/reliability/.
+# `make reliability` ≈ 1–2 hours on the 2-core machine; FUZZ_SECONDS is per fuzz target.
+FUZZ_SECONDS ?= 600
+reliability: crash-kill properties fuzz
+
+crash-kill:
+	SPORBAR_SHARED=$(SHARED) $(PY) bench/crash_kill.py --corpus $(SHARED)/corpora/ndt-nob-news.jsonl
+
+properties:
+	SPORBAR_SHARED=$(SHARED) $(PY) -m pytest tests/reliability/test_bad_input_properties.py tests/reliability/test_linear_time.py --hypothesis-profile=long -p no:cacheprovider
+
+fuzz:
+	$(PY) fuzz/run_all.py --seconds $(FUZZ_SECONDS)
+
+audit:
+	$(PY) -m pip install -q -e '.[audit]' && $(PY) -m pip_audit --skip-editable

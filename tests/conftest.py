@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import sporbar
 from sporbar.api import KnowledgeBase
@@ -96,6 +97,11 @@ def module_archives(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
     made = Archives(request.param, tmp_path_factory.mktemp(request.param))
     yield made
     made.cleanup()
+
+# Property tests: few examples in CI (the default), many with `pytest --hypothesis-profile=long`.
+settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("long", max_examples=2000, deadline=None)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

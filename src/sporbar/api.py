@@ -167,10 +167,11 @@ class KnowledgeBase:
         """Rebuild the search index from the store (from scratch if it is unreadable); return the number indexed."""
         self.store.acquire_writer()
         try:
+            # Mark before destroying: a run killed in between must leave the store knowing nothing is indexed.
+            self.store.mark_all_unindexed()
             self.index.close()
             SearchIndex.destroy(self.index_path)
             self.index = SearchIndex(self.index_path)
-            self.store.mark_all_unindexed()
             self.store.set_index_identity(self.index.identity)
         finally:
             self.store.release_writer()

@@ -340,6 +340,11 @@ def sync_index(store: Store, index: SearchIndex, *, batch_size: int = DEFAULT_BA
         store.mark_all_unindexed()
         index.clear()
         store.set_index_identity(index.identity)
+    elif index.count() < store.count_expected_in_index():
+        # The index lost documents the store says it has (a rebuild killed midway, a restored index
+        # folder): trusting the marks would leave those articles unsearchable for good.
+        store.mark_all_unindexed()
+        index.clear()
     done = 0
     while True:
         rows = store.unindexed(batch_size)

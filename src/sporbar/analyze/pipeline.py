@@ -20,6 +20,7 @@ from sporbar.analyze.extractors import roles as role_extractor
 from sporbar.analyze.extractors import times as time_extractor
 from sporbar.lang.nb.titles import PARTIES
 from sporbar.models import Analysis, Article, Mention, Quote, Role, TimeFact
+from sporbar.normalize import MAX_ARTICLE_CHARS
 from sporbar.resolve.entities import entity_id, resolve_mentions
 
 # Roles come first: the quote extractor resolves "sa utenriksministeren" through them.
@@ -58,6 +59,9 @@ def model_id_from_meta(meta: dict[str, Any]) -> str:
 
 def with_extractors(nlp: Language) -> Language:
     """Add sporbar's entity clean-up and extractors to the end of a pipeline (once)."""
+    # The store takes articles up to MAX_ARTICLE_CHARS; spaCy refuses texts over its default of
+    # 1,000,000 characters, and one such article made every later analysis run fail.
+    nlp.max_length = max(nlp.max_length, MAX_ARTICLE_CHARS + 1)
     if BOUNDARIES not in nlp.pipe_names and "parser" in nlp.pipe_names:
         nlp.add_pipe(BOUNDARIES, before="parser")
     if CLEANUP not in nlp.pipe_names and "ner" in nlp.pipe_names:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 BINARY_SNIFF_BYTES = 8192
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+_OTHER_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 def read_bytes(path: str) -> bytes:
@@ -46,10 +47,9 @@ def undecodable_at(text: str) -> int | None:
 def printable_raw(text: str, limit: int = 100_000) -> str:
     """Return a record's raw text safe to write as JSON (undecodable bytes as \\xNN, lone surrogates escaped)."""
     clipped = text[:limit]
+    # Surrogates that are not undecodable bytes first: surrogateescape cannot encode them, so a text
+    # holding both kinds once raised here instead of being rejected.
+    clipped = _OTHER_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", clipped)
     if undecodable_at(clipped) is not None:
         clipped = clipped.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="backslashreplace")
-    try:
-        clipped.encode("utf-8")
-    except UnicodeEncodeError:
-        clipped = clipped.encode("utf-8", errors="backslashreplace").decode("utf-8")
     return clipped

@@ -103,6 +103,9 @@ class Store(Protocol):
     def count_unindexed(self) -> int:
         ...
 
+    def count_expected_in_index(self) -> int:
+        ...
+
     def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
         ...
 

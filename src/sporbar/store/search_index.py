@@ -11,6 +11,7 @@ only share its base form. Dates are stored as day numbers (``date_start`` and
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import uuid
 from collections.abc import Iterable, Sequence
@@ -38,18 +39,32 @@ class SearchIndex:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         marker = self.path / "sporbar-index-format"
-        if marker.exists() and marker.read_text().strip() != str(INDEX_FORMAT):
+        written = marker.read_text().strip() if marker.exists() else ""
+        # Empty: a marker torn by a kill, or (before it was written atomically) one being rewritten.
+        if written not in ("", str(INDEX_FORMAT)):
             raise StoreError(f"the search index at {self.path} has an old format; run `sporbar reindex`")
         self.schema = self._schema()
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except ValueError as exc:
             raise StoreError(f"cannot open the search index at {self.path}: {exc}; run `sporbar reindex`") from None
-        marker.write_text(str(INDEX_FORMAT))
+        if written != str(INDEX_FORMAT):
+            # Written only when missing, and atomically: readers open the index while a writer works,
+            # and a reader once read the marker half-written and refused the index as "old".
+            staged = self.path / f".sporbar-index-format.{os.getpid()}"
+            staged.write_text(str(INDEX_FORMAT))
+            os.replace(staged, marker)
         # Which index this is: the store records the one its ``indexed_revision`` column speaks for.
         identity_file = self.path / "sporbar-index-id"
         if not identity_file.exists():
-            identity_file.write_text(uuid.uuid4().hex)
+            staged = self.path / f".sporbar-index-id.{os.getpid()}"
+            staged.write_text(uuid.uuid4().hex)
+            try:
+                os.link(staged, identity_file)  # the first writer wins; a second never overwrites it
+            except FileExistsError:
+                pass
+            finally:
+                staged.unlink(missing_ok=True)
         self.identity = identity_file.read_text().strip()
         self._register_analyzers()
         self._writer: tantivy.IndexWriter | None = None

@@ -335,6 +335,13 @@ class SQLStore:
     def count_unindexed(self) -> int:
         return int(self._cursor("SELECT count(*) FROM articles WHERE indexed_revision < revision").fetchone()[0])
 
+    def count_expected_in_index(self) -> int:
+        """Articles the search index must hold a document for: every one it has seen at some revision."""
+        never = self._cursor(
+            "SELECT count(*) FROM articles WHERE indexed_revision < revision AND indexed_revision = 0"
+        ).fetchone()[0]
+        return self.count_articles() - int(never)
+
     def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
         with self.atomic():
             self._executemany(

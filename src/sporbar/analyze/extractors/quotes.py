@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -124,7 +126,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     resolver = _SpeakerResolver(doc)
     direct = _dash_quotes(doc, units, resolver)
     covered = [(q.start, q.end) for q in direct]
-    marked = [q for q in _quotation_mark_quotes(doc, units, resolver) if not _overlaps(q, covered)]
+    dash_spans = _Spans(covered)
+    marked = [q for q in _quotation_mark_quotes(doc, units, resolver) if not _overlaps(q, dash_spans)]
     direct_all = sorted(direct + marked, key=lambda q: q.start)
     covered = [(q.start, q.end) for q in direct_all]
     attributions = [_attribution_span(_text_of(doc), q) for q in direct_all if q.cue_start is not None]
@@ -141,8 +144,37 @@ def _attribution_span(text: str, quote: Quote) -> tuple[int, int]:
     return start, stop + 1
 
 
-def _overlaps(quote: Quote, spans: list[tuple[int, int]]) -> bool:
-    return any(quote.start < end and start < quote.end for start, end in spans)
+class _Spans:
+    """Character spans that answer overlap, containment and point questions in logarithmic time.
+
+    A long article holds thousands of quotes and sentences; asking every span
+    for every sentence made extraction quadratic in the article's length.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [start for start, _ in ordered]
+        # The furthest end among the spans that start at or before each position.
+        self._reach = list(accumulate((end for _, end in ordered), max))
+
+    def _furthest_end(self, count: int) -> int | None:
+        return self._reach[count - 1] if count > 0 else None
+
+    def overlaps(self, start: int, end: int) -> bool:
+        reach = self._furthest_end(bisect_left(self._starts, end))
+        return reach is not None and reach > start
+
+    def contains(self, start: int, end: int) -> bool:
+        reach = self._furthest_end(bisect_right(self._starts, start))
+        return reach is not None and reach >= end
+
+    def holds(self, offset: int) -> bool:
+        reach = self._furthest_end(bisect_right(self._starts, offset))
+        return reach is not None and reach > offset
+
+
+def _overlaps(quote: Quote, spans: _Spans) -> bool:
+    return spans.overlaps(quote.start, quote.end)
 
 
 def _units(text: str) -> Iterator[_Unit]:
@@ -231,6 +263,13 @@ def _continue_speakers(found: list[tuple[Quote, bool]], resolver: _SpeakerResolv
     quotes: list[Quote] = []
     last: Quote | None = None
     previous_end = 0
+    # The next attributed quote after each position, found in one backward pass.
+    next_attributed: list[Quote | None] = [None] * len(found)
+    following: Quote | None = None
+    for position in range(len(found) - 1, -1, -1):
+        next_attributed[position] = following
+        if found[position][1]:
+            following = found[position][0]
     for position, (quote, attributed) in enumerate(found):
         if attributed:
             last = quote
@@ -242,7 +281,7 @@ def _continue_speakers(found: list[tuple[Quote, bool]], resolver: _SpeakerResolv
             quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=introduced, speaker_label="PER")
             last = quote
         else:
-            source = last if last is not None else next((q for q, a in found[position + 1 :] if a), None)
+            source = last if last is not None else next_attributed[position]
             if source is not None and source.speaker is not None:
                 quote = Quote(quote.kind, quote.start, quote.end, quote.text, speaker=source.speaker, speaker_label=source.speaker_label)
         quotes.append(quote)
@@ -429,9 +468,11 @@ def _quoted_spans(text: str) -> Iterator[tuple[int, int]]:
 def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResolver) -> list[Quote]:
     text = _text_of(doc)
     quotes: list[Quote] = []
-    seen: list[tuple[int, int]] = []
+    # Spans come in order of their opening mark, so a span lies inside one already taken exactly when
+    # it closes before the furthest close taken so far.
+    furthest_taken = -1
     for opened, closed in sorted(_quoted_spans(text)):
-        if any(a <= opened and closed <= b for a, b in seen):
+        if closed <= furthest_taken:
             continue  # nested inside a quote already taken
         content_start, content_end = opened + 1, closed
         content = text[content_start:content_end]
@@ -471,7 +512,7 @@ def _quotation_mark_quotes(doc: Doc, units: list[_Unit], resolver: _SpeakerResol
             quote = _make_quote(doc, "direct", content_start, end, attribution, resolver)
             if quote is not None:
                 quotes.append(quote)
-        seen.append((opened, closed))
+        furthest_taken = max(furthest_taken, closed)
     return quotes
 
 
@@ -483,11 +524,12 @@ def _reported_speech(
 ) -> list[Quote]:
     quotes: list[Quote] = []
     # A direct quote's own attribution ("…, sier Kristin Enstad til TV 2.") is not reported speech again.
-    taken = direct + direct_attributions
+    inside_direct = _Spans(direct)
+    taken = _Spans(direct + direct_attributions)
     for sentence in doc.sents:
-        if any(a <= sentence.start_char and sentence.end_char <= b for a, b in direct):
+        if inside_direct.contains(sentence.start_char, sentence.end_char):
             continue
-        overlaps = any(a < sentence.end_char and sentence.start_char < b for a, b in taken)
+        overlaps = taken.overlaps(sentence.start_char, sentence.end_char)
         if not overlaps and not _DASH_OPENING.match(sentence.text.lstrip()):
             attributed = _attributed_sentence(doc, sentence, resolver)
             if attributed is not None:
@@ -517,7 +559,7 @@ def _attributed_sentence(doc: Doc, sentence: Span, resolver: _SpeakerResolver) -
 
 
 def _reported_in_sentence(
-    doc: Doc, sentence: Span, resolver: _SpeakerResolver, direct: list[tuple[int, int]]
+    doc: Doc, sentence: Span, resolver: _SpeakerResolver, direct: _Spans
 ) -> Iterator[Quote]:
     tokens = list(sentence)
     text = _text_of(doc)
@@ -534,7 +576,7 @@ def _reported_in_sentence(
                     yield quote
                     taken_until = quote.end
             continue
-        if any(a <= token.idx < b for a, b in direct):
+        if direct.holds(token.idx):
             continue
         clause = _content_clause(tokens, i + cue_tokens, request=cue in REQUEST_VERBS)
         if clause is None and cue in AT_OPTIONAL:
@@ -768,11 +810,30 @@ class _SpeakerResolver:
         self.people = [e for e in self.entities if e.label_ == "PER"]
         self._by_start = {e.start_char: e for e in self.entities}
         self.quoted = list(_quoted_regions(_text_of(doc)))
+        self._quoted_spans = _Spans(self.quoted)
+        # Indexes of the people by surname and first name, so naming a speaker costs the same in a
+        # long article as in a short one (a scan of every person per quote was quadratic).
+        self._longest_by_surname: dict[str, str] = {}
+        self._fuller_by_first: dict[str, set[str]] = {}
+        for person in self.people:
+            parts = person.text.split()
+            if not parts:
+                continue
+            known = self._longest_by_surname.get(parts[-1])
+            if known is None or len(person.text) > len(known):
+                self._longest_by_surname[parts[-1]] = person.text
+            if len(parts) > 1 and not _PLACE_PARTICLE.search(person.text):
+                self._fuller_by_first.setdefault(parts[0], set()).add(person.text)
+        self._fullest: dict[str, str] = {}
         # Names inside quotes are rarely what a later "han" or "utenriksministeren" refers to.
         self.narrative_people = [p for p in self.people if not self._in_quote(p.start_char)]
+        # Entities do not overlap and come in text order: their starts and ends are both sorted.
+        self._narrative_starts = [p.start_char for p in self.narrative_people]
+        self._narrative_ends = [p.end_char for p in self.narrative_people]
+        self._people_ends = [p.end_char for p in self.people]
 
     def _in_quote(self, offset: int) -> bool:
-        return any(a <= offset < b for a, b in self.quoted)
+        return self._quoted_spans.holds(offset)
 
     # finding a speaker span -------------------------------------------------
 
@@ -957,14 +1018,21 @@ class _SpeakerResolver:
 
     def narrative_person_between(self, start: int, end: int) -> str | None:
         """The last person named outside quotes between two offsets, as a canonical name."""
-        between = [p for p in self.narrative_people if start <= p.start_char and p.end_char <= end]
-        return self.canonical(between[-1]) if between else None
+        position = bisect_left(self._narrative_starts, end) - 1
+        while position >= 0 and self._narrative_starts[position] >= start:
+            if self._narrative_ends[position] <= end:
+                return self.canonical(self.narrative_people[position])
+            position -= 1
+        return None
 
     def _person_before(self, offset: int) -> tuple[str | None, str | None]:
-        previous = [p for p in self.narrative_people if p.end_char <= offset] or [p for p in self.people if p.end_char <= offset]
-        if not previous:
-            return None, None
-        return self.canonical(previous[-1]), "PER"
+        narrative = bisect_right(self._narrative_ends, offset)
+        if narrative:
+            return self.canonical(self.narrative_people[narrative - 1]), "PER"
+        anyone = bisect_right(self._people_ends, offset)
+        if anyone:
+            return self.canonical(self.people[anyone - 1]), "PER"
+        return None, None
 
     def canonical(self, entity: Span) -> str:
         if entity.label_ == "PER":
@@ -973,8 +1041,14 @@ class _SpeakerResolver:
 
     def fullest_name(self, name: str) -> str:
         """``Brende`` → ``Børge Brende``: the longest person name in the article ending with the same surname."""
+        found = self._fullest.get(name)
+        if found is None:
+            found = self._fullest[name] = self._find_fullest_name(name)
+        return found
+
+    def _find_fullest_name(self, name: str) -> str:
         surname = name.split()[-1]
-        surnames = {p.text.split()[-1] for p in self.people if p.text.split()}
+        surnames = self._longest_by_surname
         if surname.endswith("s") and surname not in surnames and surname[:-1] in surnames:
             surname = surname[:-1]  # genitive: "Trumps" → "Trump"
             name = name[:-1]
@@ -985,16 +1059,12 @@ class _SpeakerResolver:
             if close:
                 surname = close[0]
         best = name
-        for person in self.people:
-            parts = person.text.split()
-            if parts and parts[-1] == surname and len(person.text) > len(best):
-                best = person.text
+        longest = surnames.get(surname)
+        if longest is not None and len(longest) > len(best):
+            best = longest
         if best == name and len(name.split()) == 1:
             # "Hannah" → "Hannah Jones", when the article names one such person.
-            fuller = {
-                p.text for p in self.people
-                if len(p.text.split()) > 1 and p.text.split()[0] == name and not _PLACE_PARTICLE.search(p.text)
-            }
+            fuller = set(self._fuller_by_first.get(name, ()))
             if not fuller:
                 # The entity recogniser may have missed the full name: look for it in the text.
                 pattern = rf"\b{re.escape(name)}((?:\s+[A-ZÆØÅ][\w-]+){{1,2}})\b"

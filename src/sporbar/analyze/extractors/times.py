@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from sporbar.lang.nb.calendar import (
@@ -74,12 +75,17 @@ _AMBIGUOUS_MONTHS = frozenset({"mars", "mai", "des", "nov", "jan", "feb", "apr",
 def extract_times(text: str, article_date: ArticleDate) -> list[TimeExpression]:
     """Return the time expressions of a text, in order, resolved against the article's date."""
     found: list[TimeExpression] = []
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far never overlap, so kept in order their ends are in order too: only the last
+    # span starting before a new one's end can overlap it (asking every span was quadratic).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
 
     def add(start: int, end: int, value: str | None, precision: str | None, kind: str) -> None:
-        if any(a < end and start < b for a, b in taken):
+        position = bisect_left(taken_starts, end)
+        if position > 0 and taken_ends[position - 1] > start:
             return
-        taken.append((start, end))
+        taken_starts.insert(position, start)
+        taken_ends.insert(position, end)
         found.append(TimeExpression(start, end, text[start:end], value, precision, kind))
 
     for match in _EXPLICIT_DATE.finditer(text):
@@ -148,10 +154,16 @@ def _stated_year(match: re.Match[str], article_date: ArticleDate) -> int | None:
     return None
 
 
+# How far to look for a sentence's ends: a "sentence" longer than this is not one, and searching a
+# text without full stops from every match to its start was quadratic.
+_SENTENCE_REACH = 400
+
+
 def _sentence_around(text: str, offset: int) -> str:
-    start = max(text.rfind(". ", 0, offset), text.rfind("\n", 0, offset)) + 1
-    ends = [i for i in (text.find(". ", offset), text.find("\n", offset)) if i != -1]
-    return text[start : min(ends) if ends else len(text)]
+    low, high = max(0, offset - _SENTENCE_REACH), min(len(text), offset + _SENTENCE_REACH)
+    start = max(text.rfind(". ", low, offset), text.rfind("\n", low, offset)) + 1 or low
+    ends = [i for i in (text.find(". ", offset, high), text.find("\n", offset, high)) if i != -1]
+    return text[start : min(ends) if ends else high]
 
 
 def _valid_day(year: int, month: int, day: int) -> dt.date | None:
