@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from sporbar.store.sqlite import casefold
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Derived facts and the columns that say what a fact *is* (its natural key and content);
@@ -180,7 +182,10 @@ class SQLiteBackend:
     def _connect(self, db: str) -> sqlite3.Connection:
         # Read-write (but never creating a store): after a kill, opening rolls back the unfinished
         # transaction from the WAL, exactly as sporbar's own next open does; read-only cannot.
-        return sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
+        conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, timeout=30)
+        # The store's expression indexes use sporbar's casefold(); integrity_check evaluates them.
+        conn.create_function("casefold", 1, casefold, deterministic=True)
+        return conn
 
     def integrity_problems(self, db: str) -> list[str]:
         conn = self._connect(db)
@@ -487,7 +492,7 @@ def build_old_store(source_db: str, target: str, version: int) -> int:
     Returns the number of articles copied. The copy is marked unindexed, as a
     store from before the index existed would be.
     """
-    from sporbar.store.migrations import MIGRATIONS, current_version
+    from sporbar.store.migrations import MIGRATIONS, SQLiteSchema, current_version
 
     conn = sqlite3.connect(target, isolation_level=None)
     try:
@@ -496,7 +501,7 @@ def build_old_store(source_db: str, target: str, version: int) -> int:
             if step.version > version:
                 break
             conn.execute("BEGIN IMMEDIATE")
-            step.apply(conn)
+            step.apply(SQLiteSchema(conn))
             conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (step.version, step.name))
             conn.execute("COMMIT")
         columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]

@@ -20,6 +20,11 @@ from sporbar.store.migrations import current_version, migrate
 from sporbar.store.sql import Rows, SQLStore
 
 
+def casefold(value: object) -> object:
+    """The SQL function ``casefold()`` that the store's expression indexes use: any connection to the file needs it."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 class SQLiteStore(SQLStore):
     """Articles and everything derived from them, in one SQLite file."""
 
@@ -40,7 +45,7 @@ class SQLiteStore(SQLStore):
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA busy_timeout = 30000")
             # SQLite's lower() only folds ASCII: "Økokrim" and "Østlendingen" need Python's.
-            self.conn.create_function("casefold", 1, lambda v: v.casefold() if isinstance(v, str) else v, deterministic=True)
+            self.conn.create_function("casefold", 1, casefold, deterministic=True)
             migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a usable sporbar store: {exc}") from None
