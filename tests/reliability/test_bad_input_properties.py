@@ -196,3 +196,11 @@ def test_undecodable_bytes_beside_other_lone_surrogates_are_rejected_not_raised(
     assert rejected and "UTF-8" in rejected[0].reason
     assert rejected[0].raw is None or "\\xdc" in rejected[0].raw
     check_reader_output(items, PATH)
+
+
+def test_html_with_undecodable_bytes_and_other_lone_surrogates_is_read() -> None:
+    """Found by the long property run: the HTML reader raised on a page holding both kinds of surrogate."""
+    page = "<html><body><article><p>Bl\udce5b\udce6r \ud800 er gode og det er mange av dem i skogen.</p></article></body></html>"
+    (record,) = list(FORMATS["html"](page, PATH, default_date="2019-02-13"))
+    assert isinstance(record, RawRecord)
+    assert record.text == "Bl\ufffdb\ufffdr \ufffd er gode og det er mange av dem i skogen."

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sporbar.models import RawRecord, Rejection, SourceLocation
-from sporbar.read.source import printable_raw, undecodable_at
+from sporbar.read.source import printable_raw, undecodable_at, without_other_surrogates
 
 # The seed format: " date 2017-03 <body>"; the body may begin on the same line.
 SEED_DATE_LINE = re.compile(r"\A\s*date\s+(?P<date>\S+)[ \t]*\n?")
@@ -60,7 +60,9 @@ def read_html(text: str, path: str, *, default_date: str | None) -> Iterator[Raw
     location = SourceLocation(path, 1)
     bad_byte = undecodable_at(text)
     if bad_byte is not None:
-        text = text.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+        # Undecodable bytes become U+FFFD (pages are often mislabelled); other lone surrogates too,
+        # which surrogateescape alone cannot encode.
+        text = without_other_surrogates(text).encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
     try:
         document = trafilatura.bare_extraction(
             text,

@@ -44,6 +44,11 @@ def undecodable_at(text: str) -> int | None:
     return match.start() if match else None
 
 
+def without_other_surrogates(text: str, replacement: str = "\ufffd") -> str:
+    """Replace lone surrogates that are not undecodable bytes (a JSON escape like \\ud800 makes them)."""
+    return _OTHER_SURROGATE.sub(replacement, text)
+
+
 def printable_raw(text: str, limit: int = 100_000) -> str:
     """Return a record's raw text safe to write as JSON (undecodable bytes as \\xNN, lone surrogates escaped)."""
     clipped = text[:limit]
