@@ -95,16 +95,16 @@ def time_entity_table(articles: list[Source], resolved: list[tuple[Mention, ...]
     with sporbar.open(db) as kb:
         started = time.perf_counter()
         for at in range(0, len(articles), BATCH):
-            chunk = list(zip(articles[at : at + BATCH], resolved[at : at + BATCH]))
+            chunk = list(zip(articles[at : at + BATCH], resolved[at : at + BATCH], strict=False))
             rows = []
-            for (article_id, date, text, _), mentions in chunk:
+            for (article_id, date, text, _), _mentions in chunk:
                 # The hash stands for the text: resampled copies share a text but must be distinct articles.
                 digest = hashlib.sha256(f"{article_id}\n{text}".encode()).hexdigest()
                 rows.append(Article(id=article_id, date=ArticleDate.parse(date), text=text, text_hash=digest, record_hash=digest))
             with kb.store.atomic():
                 kb.store.insert_articles(rows)
             kb.store.save_analyses(
-                [Analysis(a.id, a.text_hash, "bench", (), mentions) for a, (_, mentions) in zip(rows, chunk)]
+                [Analysis(a.id, a.text_hash, "bench", (), mentions) for a, (_, mentions) in zip(rows, chunk, strict=False)]
             )
         stored = time.perf_counter() - started
         started = time.perf_counter()

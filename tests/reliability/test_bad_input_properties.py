@@ -131,8 +131,8 @@ def check_stored_offsets(conn: sqlite3.Connection) -> None:
             assert 0 <= start < end <= len(text), (table, row)
             if has_text and table != "quotes":
                 assert text[start:end] == row[3], (table, row, text[start:end])
-    for start, end, s_start, s_end, c_start, c_end, article_id in conn.execute(
-        'SELECT start, "end", speaker_start, speaker_end, cue_start, cue_end, article_id FROM quotes'
+    for s_start, s_end, c_start, c_end, article_id in conn.execute(
+        'SELECT speaker_start, speaker_end, cue_start, cue_end, article_id FROM quotes'
     ):
         for a, b in ((s_start, s_end), (c_start, c_end)):
             if a is not None:

@@ -116,7 +116,7 @@ def oracle_resolution(gold: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
     for rows in by_article.values():
         rows.sort(key=lambda r: (r["start"], r["end"]))
         mentions = [Mention(r["start"], r["end"], r["text"], _MODEL_LABEL.get(r["label"], r["label"])) for r in rows]
-        for row, (_, canonical, _, identifier) in zip(rows, resolve_mentions(mentions)):
+        for row, (_, canonical, _, identifier) in zip(rows, resolve_mentions(mentions), strict=False):
             resolved.append({**row, "entity_id": identifier, "canonical": canonical})
     return resolved
 

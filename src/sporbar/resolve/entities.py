@@ -143,7 +143,7 @@ def _spelling_variants(counts: Counter[str], people: Sequence[str]) -> dict[str,
             if main in variants:
                 continue
             other = main.split()
-            differing = [(a, b) for a, b in zip(words, other) if a != b]
+            differing = [(a, b) for a, b in zip(words, other, strict=False) if a != b]
             if len(other) == len(words) and len(differing) == 1 and _similar(*differing[0]):
                 variants[name] = main
                 break
