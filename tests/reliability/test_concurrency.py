@@ -92,13 +92,14 @@ def test_two_ingests_at_once_one_is_refused_with_a_clear_message(tmp_path: Path,
 def test_reindex_during_an_ingest_is_refused(tmp_path: Path, seeded_db: Path, ndt_path: Path) -> None:
     db = tmp_path / "reindex.db"
     BACKEND.copy(str(seeded_db), str(db))
-    corpus = build_corpus(ndt_path, tmp_path / "corpus.jsonl", articles=1500, seed=13)
+    # Large enough that the ingest is still writing when the reindex starts (ingest runs ~1,000 articles/s).
+    corpus = build_corpus(ndt_path, tmp_path / "corpus.jsonl", articles=8000, seed=13)
     writer = subprocess.Popen(cli_command("ingest", "--no-analyze", str(corpus.path), "--db", str(db)), env=cli_env(),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not Path(f"{db}.lock").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(2.0)  # past start-up: the ingest holds the writer lock now
+    time.sleep(1.0)  # past start-up: the ingest holds the writer lock now
     reindex = run_cli("reindex", "--db", str(db))
     writer.communicate(timeout=600)
     assert reindex.returncode == 1 and "another sporbar process is writing" in reindex.stderr, reindex.stderr

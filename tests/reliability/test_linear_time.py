@@ -37,7 +37,8 @@ def test_extractors_take_linear_time_on_pathological_articles(nlp: Language, pat
         small_s = cpu_seconds(extract, small, repeat=2)
         large_s = cpu_seconds(extract, large)
         if large_s > RATIO_BOUND * max(small_s, NOISE_FLOOR_S):
-            large_s = cpu_seconds(extract, large)  # once more, in case the machine was busy
+            # Twice more, keeping the best: even CPU time stretches on a saturated two-core machine.
+            large_s = min(large_s, cpu_seconds(extract, large, repeat=2))
         assert large_s <= RATIO_BOUND * max(small_s, NOISE_FLOOR_S), (
             f"{name} on {pattern!r}: {small_s:.2f} s for {len(small.text):,} characters, {large_s:.2f} s for {len(large.text):,}"
         )
