@@ -194,19 +194,8 @@ class KnowledgeBase:
         An article matches a date range when its own date (kept at the
         precision its source gave, e.g. a whole month) overlaps the range.
         """
-        self._require_current_index()
         # Without a total the index can skip articles that cannot reach the top ``limit``.
-        hits, _ = search_query(
-            self.store,
-            self.index,
-            query,
-            since=_start_of(since),
-            until=_end_of(until),
-            sources=sources,
-            limit=limit,
-            offset=offset,
-            count=False,
-        )
+        hits, _ = self._search(query, since, until, sources, limit, offset, count=False)
         return hits
 
     def _require_current_index(self) -> None:
@@ -227,8 +216,22 @@ class KnowledgeBase:
         offset: int = 0,
     ) -> tuple[list[SearchHit], int]:
         """Like ``search``, and also return how many articles match in all."""
+        hits, total = self._search(query, since, until, sources, limit, offset, count=True)
+        return hits, total or 0
+
+    def _search(
+        self,
+        query: str,
+        since: DateLike,
+        until: DateLike,
+        sources: Sequence[str],
+        limit: int,
+        offset: int,
+        *,
+        count: bool,
+    ) -> tuple[list[SearchHit], int | None]:
         self._require_current_index()
-        hits, total = search_query(
+        return search_query(
             self.store,
             self.index,
             query,
@@ -237,8 +240,8 @@ class KnowledgeBase:
             sources=sources,
             limit=limit,
             offset=offset,
+            count=count,
         )
-        return hits, total or 0
 
     def search_page(
         self,
