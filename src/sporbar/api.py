@@ -90,6 +90,15 @@ class KnowledgeBase:
 
     # -- lifecycle -------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """Search what other connections or processes committed just now.
+
+        Each open index reloads on its own a moment after another writer
+        commits; call this where that moment matters (a server answering
+        right after its own ingest).
+        """
+        self.index.refresh()
+
     def close(self) -> None:
         """Close the store and the index."""
         self.index.close()

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from typer.testing import CliRunner
 
 import sporbar
@@ -135,3 +136,43 @@ def test_cli_commands_are_all_registered_and_documented() -> None:
     assert sorted(evaluations.commands) == EVAL_COMMANDS
     for name in EVAL_COMMANDS:
         assert f"sporbar eval {name}" in readme, f"`sporbar eval {name}` is not documented in README.md"
+
+
+def test_cli_serve_with_two_processes_answers_and_stops_on_sigterm(tmp_path: Path, seeds_dir: Path) -> None:
+    """`serve --workers 2`: one socket per process on one port; every connection answered; SIGTERM stops all."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    db = tmp_path / "served.db"
+    assert invoke("ingest", "--no-analyze", str(seeds_dir), "--db", str(db))[0] == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sporbar.interfaces.cli", "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr.read() if server.stderr else ""
+                time.sleep(0.2)
+        # New connections each time, so both processes' sockets take some.
+        totals = {httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "koalisjon"}, timeout=10).json()["total"] for _ in range(20)}
+        assert totals == {2}
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) is not None
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=2)
+    finally:
+        if server.poll() is None:
+            server.kill()

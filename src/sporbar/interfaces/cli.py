@@ -987,14 +987,9 @@ def serve(
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False)
         return
-    from sporbar.interfaces.http_api import DB_VARIABLE, INDEX_VARIABLE, TOKEN_VARIABLE
+    from sporbar.interfaces.http_api import serve_processes
 
-    # Worker processes build their own app from the environment (uvicorn imports it by name).
-    os.environ[DB_VARIABLE] = db if postgres else str(Path(db).resolve())
-    os.environ[INDEX_VARIABLE] = str(index.resolve()) if index is not None else ""
-    os.environ[TOKEN_VARIABLE] = token or ""
-    uvicorn.run("sporbar.interfaces.http_api:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", server_header=False)
+    serve_processes(db if postgres else str(Path(db).resolve()), index=index, api_token=token, host=host, port=port, workers=workers)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -146,6 +146,10 @@ class SearchIndex:
 
     # -- reading ---------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """Load the latest commit now instead of when the index notices it."""
+        self.index.reload()
+
     def count(self) -> int:
         self.index.reload()
         return int(self.index.searcher().num_docs)

@@ -815,7 +815,9 @@ class SQLStore:
 
     def related_entities(self, entity_id: str, *, label: str | None = "PER", limit: int = 12) -> list[dict[str, Any]]:
         """Entities mentioned in the same articles as this one, those sharing most articles first."""
-        label_clause = "AND o.label = ?" if label else ""
+        # `|| ''` keeps SQLite off the label index: it would read every mention of the label instead of
+        # the few articles of this entity (3–5 ms against 1.5 ms on the NDT archive).
+        label_clause = "AND o.label || '' = ?" if label else ""
         params: list[Any] = [entity_id, entity_id]
         if label:
             params.append(label)
