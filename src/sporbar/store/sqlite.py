@@ -44,6 +44,7 @@ class SQLiteStore(SQLStore):
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA cache_size = -65536")
             # SQLite's lower() only folds ASCII: "Økokrim" and "Østlendingen" need Python's.
             self.conn.create_function("casefold", 1, casefold, deterministic=True)
             migrate(self.conn)
