@@ -114,7 +114,7 @@ class LocalAnalyser(_BatchAnalyser):
         self.model = shipped_model_id()
         self._workers = workers
         self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_pipeline
+            max_workers=workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_start_worker
         )
 
     def workers(self) -> int:
@@ -130,6 +130,19 @@ class LocalAnalyser(_BatchAnalyser):
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
+
+
+def _start_worker() -> None:
+    """Load the model in a pool worker whose matrix products use one thread.
+
+    OpenBLAS starts a thread per core in every process: two workers on two
+    cores then ran four threads, each process stalling the other's, and two
+    workers were slower than one.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    _pipeline()
 
 
 def _pipeline_ready() -> bool:
