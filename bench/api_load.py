@@ -128,7 +128,7 @@ async def client_loop(session: aiohttp.ClientSession, base: str, mix: list[tuple
                 ok = response.status == 200
                 if not ok:
                     failures.append(f"{response.status} {path} {params}: {body[:200]!r}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             ok = False
             failures.append(f"{type(exc).__name__} {path} {params}: {exc}")
         results.append((kind, (time.perf_counter() - began) * 1000, ok))
