@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sporbar.errors import SporbarError
 from sporbar.models import (
     Analysis,
@@ -303,14 +305,17 @@ def _near_duplicates(store: Store, fingerprints: list[tuple[str, Fingerprint]]) 
     """Find stored or same-batch articles whose MinHash similarity passes the threshold."""
     if not fingerprints:
         return []
-    keys = [key for _, fp in fingerprints for key in fp.band_keys]
-    stored_matches = store.band_matches(keys)
+    keys = np.fromiter((key for _, fp in fingerprints for key in fp.band_keys), dtype=np.int64)
+    stored_matches = store.band_matches(keys.tolist())
+    # Almost every key is new and unique: find the few shared ones in NumPy, then look only at their articles.
+    unique, counts = np.unique(keys, return_counts=True)
+    shared = set(unique[counts > 1].tolist()) | set(stored_matches)
     batch_matches: dict[int, list[str]] = {}
     by_id = dict(fingerprints)
     candidates: dict[str, set[str]] = {}
     for article_id, fp in fingerprints:
         found: set[str] = set()
-        for key in fp.band_keys:
+        for key in shared.intersection(fp.band_keys):
             found.update(stored_matches.get(key, ()))
             found.update(batch_matches.get(key, ()))
             batch_matches.setdefault(key, []).append(article_id)
