@@ -18,7 +18,7 @@ CORE_STEPS ?= 4000
 NER_STEPS  ?= 4400
 ENV := OMP_NUM_THREADS=$(THREADS) OPENBLAS_NUM_THREADS=$(THREADS) MKL_NUM_THREADS=$(THREADS)
 
-.PHONY: model corpus vectors train-core train-ner assemble eval-model bench clean-build reliability crash-kill fuzz properties audit
+.PHONY: model corpus vectors train-core train-ner assemble eval-model bench clean-build reliability crash-kill crash-kill-pg fuzz properties audit
 
 model: assemble
 
@@ -63,6 +63,10 @@ reliability: crash-kill properties fuzz
 
 crash-kill:
 	SPORBAR_SHARED=$(SHARED) $(PY) bench/crash_kill.py --corpus $(SHARED)/corpora/ndt-nob-news.jsonl
+
+# The same against PostgreSQL: needs $SPORBAR_TEST_PG (eval "$(.ci/postgres start DIR)").
+crash-kill-pg:
+	SPORBAR_SHARED=$(SHARED) $(PY) bench/crash_kill.py --backend postgres --corpus $(SHARED)/corpora/ndt-nob-news.jsonl
 
 properties:
 	SPORBAR_SHARED=$(SHARED) $(PY) -m pytest tests/reliability/test_bad_input_properties.py tests/reliability/test_linear_time.py --hypothesis-profile=long -p no:cacheprovider

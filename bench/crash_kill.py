@@ -21,10 +21,19 @@ ingests it once without interruption as the reference, and then:
    by a sporbar that upgrades it, killed before every SQL statement of the
    upgrade in turn (``--migration-every K``: every K-th).
 
-Prints the figures and writes them to OUT/crash_kill.json. Usage:
+``--backend postgres`` runs the same kills against the PostgreSQL store: every
+archive is a fresh database on the server that ``--pg URL`` (or
+``$SPORBAR_TEST_PG``) names, checked with ``amcheck`` (``bt_index_check`` with
+``heapallindexed`` on every B-tree index, ``verify_heapam`` on every table)
+and foreign-key orphan queries; statement kills wrap psycopg's libpq calls.
+Section 5 (migration) is SQLite only: the old-schema builder writes SQLite files.
+
+Prints the figures and writes them to OUT/crash_kill.json (crash_kill-postgres.json
+for PostgreSQL). Usage:
 
     python bench/crash_kill.py                       # the full run (50 kills, ~30 min on 2 cores)
     python bench/crash_kill.py --kills 5 --analyze-kills 1 --reindex-kills 2 --statement-kills 3 --migration-every 10
+    eval "$(.ci/postgres start /tmp/pg)"; python bench/crash_kill.py --backend postgres --pg "$SPORBAR_TEST_PG"
 """
 
 from __future__ import annotations
@@ -36,7 +45,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -44,8 +55,9 @@ sys.path.insert(0, str(ROOT))
 
 import sporbar  # noqa: E402
 from tests.reliability.harness import (  # noqa: E402
-    SQLiteBackend,
+    Backend,
     article_rows,
+    backend_for,
     build_corpus,
     build_old_store,
     check_archive,
@@ -67,6 +79,24 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+def ids_in(backend: Backend, db: str) -> set[str]:
+    return {row[0] for row in backend.query(db, "SELECT id FROM articles")}
+
+
+def id_counts(backend: Backend, db: str) -> list[int]:
+    return [int(row[0]) for row in backend.query(db, "SELECT count(*) FROM articles GROUP BY id")]
+
+
+def cycle_fact_diff(backend: Backend, db: str, reference: dict[str, list[tuple[Any, ...]]]) -> dict[str, tuple[int, int]]:
+    """Per table of the snapshot: (rows of the uninterrupted run missing here, rows here it does not have), as multisets."""
+    mine = snapshot(backend, db)
+    diff: dict[str, tuple[int, int]] = {}
+    for table, rows in reference.items():
+        theirs, ours = Counter(map(repr, rows)), Counter(map(repr, mine.get(table, [])))
+        diff[table] = (sum((theirs - ours).values()), sum((ours - theirs).values()))
+    return diff
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=5000)
@@ -81,14 +111,27 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--workdir", type=Path, default=None, help="where stores are written (default: a temporary folder)")
+    parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--pg", default=None, help="PostgreSQL: URL of a database on the server (default $SPORBAR_TEST_PG); "
+                        "each archive is a new database beside it")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    backend = SQLiteBackend()
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="sporbar-crash-"))
+    try:
+        backend = backend_for(args.backend, args.pg)
+    except ValueError as exc:
+        parser.error(str(exc))
+    try:
+        return run(args, backend, rng)
+    finally:
+        backend.cleanup()
+
+
+def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
+    work = (args.workdir or Path(tempfile.mkdtemp(prefix="sporbar-crash-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    figures: dict[str, object] = {"articles": args.articles, "seed": args.seed}
+    figures: dict[str, object] = {"backend": backend.name, "articles": args.articles, "seed": args.seed}
     failures: list[str] = []
     started = time.perf_counter()
 
@@ -106,7 +149,7 @@ def main() -> int:
     figures["uninterrupted_ingest_s"] = round(seconds, 2)
 
     # 1. random kills of ingest, no language model
-    kills = cycles = finished_first = 0
+    kills = cycles = finished_first = lost = duplicated = facts_lost = facts_extra = integrity = 0
     stored_at_kill: list[int] = []
     while kills < args.kills:
         cycles += 1
@@ -126,16 +169,24 @@ def main() -> int:
             f" (stored then: {cycle.stored_at_kill}) → {status}")
         if not cycle.check.ok:
             failures.append(f"ingest store {cycles}: {cycle.check.problems}")
-        Path(db).unlink()
-        shutil.rmtree(db + ".index", ignore_errors=True)
+        integrity += sum(1 for problem in cycle.check.problems if problem.startswith("integrity"))
+        lost += len(corpus.valid_ids - ids_in(backend, db))
+        duplicated += sum(count - 1 for count in id_counts(backend, db) if count > 1)
+        for missing, extra in cycle_fact_diff(backend, db, reference).values():
+            facts_lost += missing
+            facts_extra += extra
+        backend.drop(db)
     figures["ingest"] = {
         "kills": kills, "stores": cycles, "finished_before_kill": finished_first,
         "stored_at_kill_min": min(stored_at_kill, default=0), "stored_at_kill_max": max(stored_at_kill, default=0),
         "kills_with_nothing_stored": sum(1 for n in stored_at_kill if n == 0),
         "kills_with_everything_stored": sum(1 for n in stored_at_kill if n == len(corpus.valid_ids)),
+        "articles_lost": lost, "articles_duplicated": duplicated, "fact_rows_lost": facts_lost, "fact_rows_extra": facts_extra,
+        "integrity_problems": integrity, "failed_stores": sum(1 for f in failures if f.startswith("ingest store")),
     }
     log(f"ingest: {kills} kills over {cycles} stores; articles stored at the kill: "
-        f"{figures['ingest']['stored_at_kill_min']}–{figures['ingest']['stored_at_kill_max']}")
+        f"{figures['ingest']['stored_at_kill_min']}–{figures['ingest']['stored_at_kill_max']}; after the reruns "
+        f"{lost} articles lost, {duplicated} duplicated, {facts_lost} fact rows lost, {facts_extra} extra; {integrity} integrity problems")
 
     # 2. random kills of ingest with the language model, small input
     if args.analyze_kills:
@@ -145,7 +196,8 @@ def main() -> int:
         small_check = check_archive(backend, small_db, expected_ids=small.valid_ids, analysed=True)
         small_reference = snapshot(backend, small_db)
         log(f"uninterrupted ingest with analysis of {len(small.valid_ids)} articles: {analysed_seconds:.1f} s; {small_check.facts}")
-        analysed_kills = analysed_cycles = 0
+        analysed_kills = analysed_cycles = analysed_lost = analysed_duplicated = analysed_facts_lost = analysed_facts_extra = 0
+        analysed_integrity = 0
         while analysed_kills < args.analyze_kills:
             analysed_cycles += 1
             db = backend.db_arg(work, f"analysed-{analysed_cycles}")
@@ -158,10 +210,22 @@ def main() -> int:
             log(f"  analysed store {analysed_cycles}: killed at {', '.join(f'{k.delay:.1f}s' for k in cycle.kills if k.killed) or '-'} → {status}")
             if not cycle.check.ok:
                 failures.append(f"analysed store {analysed_cycles}: {cycle.check.problems}")
+            analysed_integrity += sum(1 for problem in cycle.check.problems if problem.startswith("integrity"))
+            analysed_lost += len(small.valid_ids - ids_in(backend, db))
+            analysed_duplicated += sum(count - 1 for count in id_counts(backend, db) if count > 1)
+            for missing, extra in cycle_fact_diff(backend, db, small_reference).values():
+                analysed_facts_lost += missing
+                analysed_facts_extra += extra
+            backend.drop(db)
         figures["ingest_with_analysis"] = {
             "articles": len(small.valid_ids), "kills": analysed_kills, "stores": analysed_cycles,
             "facts_per_run": small_check.facts, "uninterrupted_s": round(analysed_seconds, 2),
+            "articles_lost": analysed_lost, "articles_duplicated": analysed_duplicated,
+            "fact_rows_lost": analysed_facts_lost, "fact_rows_extra": analysed_facts_extra, "integrity_problems": analysed_integrity,
         }
+        log(f"ingest with analysis: {analysed_kills} kills over {analysed_cycles} stores; {analysed_lost} articles lost, "
+            f"{analysed_duplicated} duplicated, {analysed_facts_lost} fact rows lost, {analysed_facts_extra} extra; "
+            f"{analysed_integrity} integrity problems")
 
     # 3. kills before chosen SQL statements of an ingest
     if args.statement_kills:
@@ -179,8 +243,7 @@ def main() -> int:
             if not check.ok:
                 statement_failures += 1
                 failures.append(f"statement kill {point}: {check.problems}")
-            Path(db).unlink()
-            shutil.rmtree(db + ".index", ignore_errors=True)
+            backend.drop(db)
         figures["ingest_statement_kills"] = {"statements_per_ingest": total, "kills": len(points), "failures": statement_failures}
 
     # 4. kills of reindex
@@ -217,7 +280,9 @@ def main() -> int:
         }
 
     # 5. kills during a schema migration
-    if args.migration_every:
+    if args.migration_every and backend.name != "sqlite":
+        log("migration: skipped (the old-schema builder writes SQLite stores only)")
+    elif args.migration_every:
         old_db = backend.db_arg(work, "schema-v1")
         copied = build_old_store(reference_db, old_db, 1)
         fresh_db = backend.db_arg(work, "fresh")
@@ -245,14 +310,15 @@ def main() -> int:
 
     figures["failures"] = failures
     figures["seconds"] = round(time.perf_counter() - started, 1)
-    (args.out / "crash_kill.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    out_file = args.out / ("crash_kill.json" if backend.name == "sqlite" else f"crash_kill-{backend.name}.json")
+    out_file.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
     log("")
     log(f"kills survived: ingest {figures['ingest']['kills']}"
         + (f", ingest with analysis {figures['ingest_with_analysis']['kills']}" if "ingest_with_analysis" in figures else "")
         + (f", at SQL statements {figures['ingest_statement_kills']['kills']}" if "ingest_statement_kills" in figures else "")
         + (f", reindex {figures['reindex']['kills']} (+{figures['reindex']['statement_kills']} at SQL statements)" if "reindex" in figures else "")
         + (f", migration {figures['migration']['kills']}" if "migration" in figures else ""))
-    log(f"failures: {len(failures)}; {figures['seconds']:.0f} s in all; figures in {args.out / 'crash_kill.json'}")
+    log(f"failures: {len(failures)}; {figures['seconds']:.0f} s in all; figures in {out_file}")
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failures else 0

@@ -3,17 +3,19 @@
 Used by the CI tests in ``tests/reliability/`` (a few kills) and by
 ``bench/crash_kill.py`` (50 and more). Everything goes through the CLI in a
 child process, the way a user or a cron job runs it, so a kill can land
-anywhere: in Python, inside SQLite, inside Tantivy's writer threads.
+anywhere: in Python, inside SQLite or psycopg, inside Tantivy's writer threads.
 
 Backends plug in through ``Backend``: the value passed as ``--db``, how to
-check the store's own integrity and how to read its rows. ``SQLiteBackend`` is
-the embedded store; the PostgreSQL store (issue 8) adds a backend with the
-same four methods and every check here applies to it unchanged.
+check the store's own integrity, how to read its rows, copy and remove an
+archive. ``SQLiteBackend`` is the embedded store; ``PostgresBackend`` the
+PostgreSQL one (a fresh database per archive, checked with ``amcheck`` and
+orphan queries); every other check here applies to both unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -22,6 +24,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -172,6 +175,12 @@ class Backend(Protocol):
     def copy(self, source: str, target: str) -> None:
         """Copy a whole archive (store and index)."""
 
+    def drop(self, db: str) -> None:
+        """Remove an archive (store and index)."""
+
+    def cleanup(self) -> None:
+        """Remove everything this backend made outside the work folder."""
+
 
 class SQLiteBackend:
     name = "sqlite"
@@ -211,6 +220,183 @@ class SQLiteBackend:
             shutil.copytree(source + ".index", target + ".index")
 
 
+    def drop(self, db: str) -> None:
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            Path(db + suffix).unlink(missing_ok=True)
+        shutil.rmtree(db + ".index", ignore_errors=True)
+
+    def cleanup(self) -> None:
+        """Nothing outside the work folder to remove."""
+
+
+class PostgresBackend:
+    """The PostgreSQL store: one fresh database per archive, its Tantivy index in sporbar's default folder for it.
+
+    ``base_url`` names any database on the server (``$SPORBAR_TEST_PG``); each
+    ``db_arg`` creates a new database beside it and returns its URL, so the
+    archive lives in the ``public`` schema as a user's would, and its search
+    index goes where sporbar puts it for that URL (``index_path_for``: the
+    user's cache folder, named after server and database). ``cleanup`` drops
+    every database and index folder this backend made.
+    """
+
+    name = "postgres"
+
+    def __init__(self, base_url: str, prefix: str = "crash") -> None:
+        import uuid
+
+        self.base_url = base_url
+        self.prefix = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        self.databases: dict[str, str] = {}  # url -> database name
+
+    def _url_for(self, database: str) -> str:
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(self.base_url)
+        return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+    def _admin(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.base_url, autocommit=True)
+
+    def _name_of(self, db: str) -> str:
+        from urllib.parse import urlsplit
+
+        return self.databases.get(db) or urlsplit(db).path.lstrip("/")
+
+    def _create(self, database: str, template: str | None = None) -> None:
+        import psycopg
+
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            clause = f' TEMPLATE "{template}"' if template else ""
+            # A template may have no other sessions: a process that just exited can take a moment to let go.
+            for attempt in range(100):
+                try:
+                    conn.execute(f'CREATE DATABASE "{database}"{clause}')
+                    return
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 99:
+                        raise
+                    time.sleep(0.1)
+
+    def db_arg(self, workdir: Path, label: str) -> str:
+        import re
+
+        database = f"{self.prefix}_{re.sub(r'[^a-z0-9_]+', '_', label.lower())}"[:63]
+        self._create(database)
+        url = self._url_for(database)
+        self.databases[url] = database
+        self._remove_index(url)
+        return url
+
+    def _connect(self, db: str) -> Any:
+        import psycopg
+
+        return psycopg.connect(db, autocommit=True)
+
+    def integrity_problems(self, db: str) -> list[str]:
+        """``amcheck`` on every B-tree index (with ``heapallindexed``) and every table's heap, invalid indexes, and orphans."""
+        import psycopg
+
+        problems: list[str] = []
+        with self._connect(db) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS amcheck")
+            indexes = conn.execute(
+                "SELECT c.oid::regclass::text, i.indisvalid AND i.indisready FROM pg_index i"
+                " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE a.amname = 'btree' AND n.nspname = current_schema() AND c.relpersistence = 'p'"
+            ).fetchall()
+            if not indexes:
+                problems.append("no B-tree index found to check (is this a sporbar store?)")
+            for name, valid in indexes:
+                if not valid:
+                    problems.append(f"index {name} is not valid")
+                    continue
+                try:
+                    conn.execute("SELECT bt_index_check(%s::regclass, true)", (name,))
+                except psycopg.Error as exc:
+                    problems.append(f"bt_index_check({name}): {' '.join(str(exc).split())}")
+            tables = [row[0] for row in conn.execute(
+                "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relpersistence = 'p'"
+            )]
+            for table in tables:
+                try:
+                    for row in conn.execute("SELECT blkno, offnum, msg FROM verify_heapam(%s::regclass)", (table,)):
+                        problems.append(f"verify_heapam({table}): block {row[0]}, item {row[1]}: {row[2]}")
+                except psycopg.Error as exc:
+                    problems.append(f"verify_heapam({table}): {' '.join(str(exc).split())}")
+            # Foreign keys are enforced by PostgreSQL; an orphan would mean a constraint was lost or bypassed.
+            keys = conn.execute(
+                "SELECT con.conname, con.conrelid::regclass::text, con.confrelid::regclass::text,"
+                " (SELECT array_agg(attname ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)"
+                "   JOIN pg_attribute ON attrelid = con.conrelid AND attnum = k.num),"
+                " (SELECT array_agg(attname ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)"
+                "   JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.num),"
+                " con.convalidated"
+                " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
+                " WHERE con.contype = 'f' AND n.nspname = current_schema()"
+            ).fetchall()
+            if not keys:
+                problems.append("no foreign keys found (the schema lost its constraints?)")
+            for name, child, parent, child_columns, parent_columns, validated in keys:
+                if not validated:
+                    problems.append(f"foreign key {name} on {child} is not validated")
+                present = " AND ".join(f'c."{col}" IS NOT NULL' for col in child_columns)
+                match = " AND ".join(f'p."{pc}" = c."{cc}"' for cc, pc in zip(child_columns, parent_columns, strict=True))
+                (orphans,) = conn.execute(
+                    f"SELECT count(*) FROM {child} c WHERE {present} AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+                ).fetchone()
+                if orphans:
+                    problems.append(f"foreign key: {orphans} rows of {child} without their {parent} ({name})")
+        return problems
+
+    def query(self, db: str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        # The harness's queries are written for SQLite: its placeholders and char() are the only differences.
+        sql = sql.replace("char(31)", "chr(31)").replace("?", "%s")
+        with self._connect(db) as conn:
+            return [tuple(row) for row in conn.execute(sql, tuple(params))]
+
+    def copy(self, source: str, target: str) -> None:
+        from sporbar.store import index_path_for
+
+        self._create(self._name_of(target), template=self._name_of(source))
+        self.databases.setdefault(target, self._name_of(target))
+        self._remove_index(target)
+        if index_path_for(source).exists():
+            shutil.copytree(index_path_for(source), index_path_for(target))
+
+    def _remove_index(self, db: str) -> None:
+        from sporbar.store import index_path_for
+
+        shutil.rmtree(index_path_for(db), ignore_errors=True)
+
+    def drop(self, db: str) -> None:
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self._name_of(db)}" WITH (FORCE)')
+        self._remove_index(db)
+        self.databases.pop(db, None)
+
+    def cleanup(self) -> None:
+        for url in list(self.databases):
+            self.drop(url)
+
+
+def backend_for(name: str, pg_url: str | None = None) -> SQLiteBackend | PostgresBackend:
+    """``sqlite`` or ``postgres`` (which needs the URL of a database on the server, e.g. ``$SPORBAR_TEST_PG``)."""
+    if name == "sqlite":
+        return SQLiteBackend()
+    if name == "postgres":
+        url = pg_url or os.environ.get("SPORBAR_TEST_PG")
+        if not url:
+            raise ValueError("the postgres backend needs a server: pass its URL or set $SPORBAR_TEST_PG")
+        return PostgresBackend(url)
+    raise ValueError(f"unknown backend {name!r}")
+
+
 # -- running the CLI -------------------------------------------------------------------
 
 
@@ -227,9 +413,15 @@ def cli_env() -> dict[str, str]:
     return env
 
 
+@functools.cache
+def cli_cwd() -> Path:
+    """Where the CLI runs: a PostgreSQL ingest writes ``sporbar.rejects.jsonl`` into its working folder."""
+    return Path(tempfile.mkdtemp(prefix="sporbar-cli-"))
+
+
 def run_cli(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
     """Run the CLI to completion."""
-    return subprocess.run(cli_command(*args), env=cli_env(), capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cli_command(*args), env=cli_env(), cwd=cli_cwd(), capture_output=True, text=True, timeout=timeout)
 
 
 @dataclass
@@ -241,7 +433,7 @@ class KillOutcome:
 
 def run_and_kill(args: Sequence[str], delay: float) -> KillOutcome:
     """Start the CLI and SIGKILL it after ``delay`` seconds (unless it finished first)."""
-    process = subprocess.Popen(cli_command(*args), env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(cli_command(*args), env=cli_env(), cwd=cli_cwd(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         process.wait(timeout=delay)
         return KillOutcome(False, delay, process.returncode)
@@ -378,7 +570,7 @@ def stored_count(backend: Backend, db: str) -> int:
     """Articles stored so far (0 when the store does not exist yet or cannot be read)."""
     try:
         return int(backend.query(db, "SELECT count(*) FROM articles")[0][0])
-    except sqlite3.Error:
+    except Exception:  # sqlite3.Error, psycopg.Error: no store, or no articles table yet
         return 0
 
 
@@ -468,7 +660,7 @@ def count_statements(*args: str) -> tuple[int, subprocess.CompletedProcess[str]]
 
     env = cli_env()
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env["PYTHONPATH"]
-    result = subprocess.run(statement_command(0, *args), env=env, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(statement_command(0, *args), env=env, cwd=cli_cwd(), capture_output=True, text=True, timeout=1800)
     lines = [line for line in result.stderr.splitlines() if line.startswith(COUNT_PREFIX)]
     if not lines:
         raise RuntimeError(f"the counting run did not finish: {result.stderr[-500:]}")
@@ -479,7 +671,7 @@ def kill_at_statement(kill_at: int, *args: str) -> KillOutcome:
     """Run a CLI command that SIGKILLs itself just before its ``kill_at``-th SQL statement."""
     env = cli_env()
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env["PYTHONPATH"]
-    result = subprocess.run(statement_command(kill_at, *args), env=env, capture_output=True, text=True, timeout=1800)
+    result = subprocess.run(statement_command(kill_at, *args), env=env, cwd=cli_cwd(), capture_output=True, text=True, timeout=1800)
     return KillOutcome(result.returncode == -signal.SIGKILL, float(kill_at), result.returncode)
 
 
