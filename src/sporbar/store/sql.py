@@ -113,6 +113,12 @@ class SQLStore:
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
 
+    def _select_in(self, sql: str, values: Iterable[Any], size: int = _CHUNK) -> Iterator[Any]:
+        """Rows of ``sql`` whose ``{marks}`` is an IN list of ``values``, asked a chunk at a time (drivers cap parameters)."""
+        values = list(values)
+        for chunk in _chunks(values, size):
+            yield from self._cursor(sql.replace("{marks}", ",".join("?" * len(chunk))), list(chunk))
+
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         """Rows of a large result, fetched as they are read."""
         return iter(self._cursor(sql, params))
@@ -172,16 +178,14 @@ class SQLStore:
         """Return ``{id: (text_hash, record_hash)}`` for stored ids and ``{text_hash: id}`` for stored texts."""
         by_id: dict[str, tuple[str, str | None]] = {}
         by_hash: dict[str, str] = {}
-        for chunk in _chunks(articles):
-            ids = [a.id for a in chunk]
-            marks = ",".join("?" * len(ids))
-            for id_, text_hash, record_hash in self._cursor(
-                f"SELECT id, text_hash, record_hash FROM articles WHERE id IN ({marks})", ids
-            ):
-                by_id[id_] = (text_hash, record_hash)
-            hashes = [a.text_hash for a in chunk]
-            for id_, text_hash in self._cursor(f"SELECT id, text_hash FROM articles WHERE text_hash IN ({marks})", hashes):
-                by_hash[text_hash] = id_
+        for id_, text_hash, record_hash in self._select_in(
+            "SELECT id, text_hash, record_hash FROM articles WHERE id IN ({marks})", (a.id for a in articles)
+        ):
+            by_id[id_] = (text_hash, record_hash)
+        for id_, text_hash in self._select_in(
+            "SELECT id, text_hash FROM articles WHERE text_hash IN ({marks})", (a.text_hash for a in articles)
+        ):
+            by_hash[text_hash] = id_
         return by_id, by_hash
 
     def insert_articles(self, articles: Sequence[Article]) -> None:
@@ -241,11 +245,9 @@ class SQLStore:
 
     def articles_by_id(self, ids: Sequence[str]) -> dict[str, Article]:
         found: dict[str, Article] = {}
-        for chunk in _chunks(list(ids)):
-            marks = ",".join("?" * len(chunk))
-            for row in self._cursor(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", list(chunk)):
-                article = _article_from_row(row)
-                found[article.id] = article
+        for row in self._select_in(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({{marks}})", ids):
+            article = _article_from_row(row)
+            found[article.id] = article
         return found
 
     def iter_articles(
@@ -323,14 +325,8 @@ class SQLStore:
         return [(_article_from_row(row[:-1]), int(row[-1])) for row in rows]
 
     def revisions(self, ids: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(list(ids), 900):
-            marks = ",".join("?" * len(chunk))
-            for article_id, revision in self._cursor(
-                f"SELECT id, revision FROM articles WHERE id IN ({marks})", list(chunk)
-            ):
-                found[article_id] = int(revision)
-        return found
+        rows = self._select_in("SELECT id, revision FROM articles WHERE id IN ({marks})", ids, 900)
+        return {article_id: int(revision) for article_id, revision in rows}
 
     def count_unindexed(self) -> int:
         return int(self._cursor("SELECT count(*) FROM articles WHERE indexed_revision < revision").fetchone()[0])
@@ -389,12 +385,11 @@ class SQLStore:
         now = _now()
         with self.atomic():
             current: dict[str, tuple[str, str, str, str]] = {}
-            for chunk in _chunks([a.article_id for a in analyses]):
-                for id_, text_hash, date, date_start, date_end in self._cursor(
-                    f"SELECT id, text_hash, date, date_start, date_end FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                    list(chunk),
-                ):
-                    current[id_] = (text_hash, date, date_start, date_end)
+            for id_, text_hash, date, date_start, date_end in self._select_in(
+                "SELECT id, text_hash, date, date_start, date_end FROM articles WHERE id IN ({marks})",
+                (a.article_id for a in analyses),
+            ):
+                current[id_] = (text_hash, date, date_start, date_end)
             # An article that changed while it was being analysed is left out: it will be analysed again.
             fresh = {a.article_id: a for a in analyses if a.article_id in current and current[a.article_id][0] == a.text_hash}
             if not fresh:
@@ -637,38 +632,24 @@ class SQLStore:
 
     def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """Document frequencies of some terms (the story index keeps them for every word seen)."""
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(terms)), 900):
-            marks = ",".join("?" * len(chunk))
-            for term, df in self._cursor(f"SELECT term, df FROM story_terms WHERE term IN ({marks})", list(chunk)):
-                found[term] = int(df)
-        return found
+        rows = self._select_in("SELECT term, df FROM story_terms WHERE term IN ({marks})", sorted(set(terms)), 900)
+        return {term: int(df) for term, df in rows}
 
     def story_candidates(self, keys: Sequence[str], limit: int) -> list[int]:
         """Stories indexed under any of the keys, those sharing most keys first."""
         if not keys:
             return []
         hits: dict[int, int] = {}
-        for chunk in _chunks(list(dict.fromkeys(keys)), 900):
-            marks = ",".join("?" * len(chunk))
-            for story_id, n in self._cursor(
-                f"SELECT story_id, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY story_id", list(chunk)
-            ):
-                hits[int(story_id)] = hits.get(int(story_id), 0) + int(n)
+        for story_id, n in self._select_in(
+            "SELECT story_id, count(*) FROM story_keys WHERE key IN ({marks}) GROUP BY story_id", dict.fromkeys(keys), 900
+        ):
+            hits[int(story_id)] = hits.get(int(story_id), 0) + int(n)
         return sorted(hits, key=lambda s: -hits[s])[:limit]
 
     def story_rows(self, story_ids: Sequence[int]) -> list[tuple[int, str, str, str, int]]:
         """Stored story rows ``(id, profile_json, first, last, size)``."""
-        rows: list[tuple[int, str, str, str, int]] = []
-        for chunk in _chunks(list(story_ids), 900):
-            marks = ",".join("?" * len(chunk))
-            rows.extend(
-                (int(i), p, f, last, int(n))
-                for i, p, f, last, n in self._cursor(
-                    f"SELECT id, profile, first_date, last_date, size FROM stories WHERE id IN ({marks})", list(chunk)
-                )
-            )
-        return rows
+        rows = self._select_in("SELECT id, profile, first_date, last_date, size FROM stories WHERE id IN ({marks})", story_ids, 900)
+        return [(int(i), p, f, last, int(n)) for i, p, f, last, n in rows]
 
     def save_story_state(
         self,
@@ -920,24 +901,19 @@ class SQLStore:
     def entities_of_articles(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
         """``{article_id: {entity_id, …}}`` for the given articles."""
         found: dict[str, set[str]] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            for article_id, entity_id in self._cursor(
-                f"SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL AND article_id IN ({marks})",
-                list(chunk),
-            ):
-                found.setdefault(article_id, set()).add(entity_id)
+        for article_id, entity_id in self._select_in(
+            "SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL AND article_id IN ({marks})", article_ids
+        ):
+            found.setdefault(article_id, set()).add(entity_id)
         return found
 
     def articles_of_entities(self, entity_ids: Sequence[str]) -> dict[str, set[str]]:
         """``{entity_id: {article_id, …}}`` for the given entities."""
         found: dict[str, set[str]] = {}
-        for chunk in _chunks(list(entity_ids)):
-            marks = ",".join("?" * len(chunk))
-            for entity_id, article_id in self._cursor(
-                f"SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IN ({marks})", list(chunk)
-            ):
-                found.setdefault(entity_id, set()).add(article_id)
+        for entity_id, article_id in self._select_in(
+            "SELECT DISTINCT entity_id, article_id FROM mentions WHERE entity_id IN ({marks})", entity_ids
+        ):
+            found.setdefault(entity_id, set()).add(article_id)
         return found
 
     def rename_entity(self, old_id: str, new_id: str, canonical: str) -> None:
@@ -963,24 +939,16 @@ class SQLStore:
     def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
         """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
         found: dict[int, list[str]] = {}
-        for chunk in _chunks(list(band_keys), 900):
-            marks = ",".join("?" * len(chunk))
-            for key, article_id in self._cursor(
-                f"SELECT band_key, article_id FROM fingerprint_bands WHERE band_key IN ({marks})", list(chunk)
-            ):
-                found.setdefault(key, []).append(article_id)
+        for key, article_id in self._select_in(
+            "SELECT band_key, article_id FROM fingerprint_bands WHERE band_key IN ({marks})", band_keys, 900
+        ):
+            found.setdefault(key, []).append(article_id)
         return found
 
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
         """Return ``{article_id: MinHash signature}`` for stored articles."""
-        found: dict[str, Any] = {}
-        for chunk in _chunks(list(ids), 900):
-            marks = ",".join("?" * len(chunk))
-            for article_id, blob in self._cursor(
-                f"SELECT article_id, signature FROM article_fingerprints WHERE article_id IN ({marks})", list(chunk)
-            ):
-                found[article_id] = signature_from_bytes(blob)
-        return found
+        rows = self._select_in("SELECT article_id, signature FROM article_fingerprints WHERE article_id IN ({marks})", ids, 900)
+        return {article_id: signature_from_bytes(blob) for article_id, blob in rows}
 
     def link_near_duplicates(self, pairs: Sequence[NearDuplicate]) -> None:
         """Record near-duplicate pairs (call inside ``atomic``); each pair is stored once, smaller id first."""
