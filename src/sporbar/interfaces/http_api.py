@@ -207,16 +207,8 @@ def create_app(db: str | os.PathLike[str], api_token: str | None = None, *, inde
     return app
 
 
-DB_VARIABLE = "SPORBAR_SERVE_DB"
-INDEX_VARIABLE = "SPORBAR_SERVE_INDEX"
+# The API token reaches spawned server processes through the environment, never a command line.
 TOKEN_VARIABLE = "SPORBAR_SERVE_TOKEN"
-
-
-def app_from_environment() -> FastAPI:
-    """Build the app from ``$SPORBAR_SERVE_DB`` (and ``…_INDEX``, ``…_TOKEN``), for ``uvicorn --factory``."""
-    return create_app(
-        os.environ[DB_VARIABLE], api_token=os.environ.get(TOKEN_VARIABLE) or None, index=os.environ.get(INDEX_VARIABLE) or None
-    )
 
 
 def serve_processes(db: str, *, index: str | os.PathLike[str] | None, api_token: str | None, host: str, port: int, workers: int) -> None:
@@ -230,7 +222,6 @@ def serve_processes(db: str, *, index: str | os.PathLike[str] | None, api_token:
     import multiprocessing
     import signal
 
-    # The token travels through the environment, never on a command line other users can read.
     os.environ[TOKEN_VARIABLE] = api_token or ""
     context = multiprocessing.get_context("spawn")
     children = [
