@@ -40,6 +40,11 @@ def decode(data: bytes) -> str:
 
 def undecodable_at(text: str) -> int | None:
     """Return the index of the first byte that was not valid UTF-8, or None."""
+    try:
+        text.encode("utf-8")  # a fast C pass; only a text holding surrogates needs the search
+        return None
+    except UnicodeEncodeError:
+        pass
     match = _UNDECODABLE.search(text)
     return match.start() if match else None
 

@@ -151,7 +151,7 @@ class SearchIndex:
         self.index.reload()
 
     def count(self) -> int:
-        self.index.reload()
+        self.refresh()
         return int(self.index.searcher().num_docs)
 
     def size_bytes(self) -> int:
