@@ -127,6 +127,22 @@ def main() -> int:
         backend.cleanup()
 
 
+def store_losses(backend: Backend, db: str, cycle: Any, valid_ids: set[str], reference: Any) -> Counter[str]:
+    """What one killed-and-rerun store lost or doubled against the uninterrupted reference."""
+    losses: Counter[str] = Counter(
+        integrity_problems=sum(1 for problem in cycle.check.problems if problem.startswith("integrity")),
+        articles_lost=len(valid_ids - ids_in(backend, db)),
+        articles_duplicated=sum(count - 1 for count in id_counts(backend, db) if count > 1),
+    )
+    for missing, extra in cycle_fact_diff(backend, db, reference).values():
+        losses["fact_rows_lost"] += missing
+        losses["fact_rows_extra"] += extra
+    return losses
+
+
+LOSS_KEYS = ("articles_lost", "articles_duplicated", "fact_rows_lost", "fact_rows_extra", "integrity_problems")
+
+
 def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
     work = (args.workdir or Path(tempfile.mkdtemp(prefix="sporbar-crash-"))).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -149,7 +165,8 @@ def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
     figures["uninterrupted_ingest_s"] = round(seconds, 2)
 
     # 1. random kills of ingest, no language model
-    kills = cycles = finished_first = lost = duplicated = facts_lost = facts_extra = integrity = 0
+    kills = cycles = finished_first = 0
+    losses: Counter[str] = Counter()
     stored_at_kill: list[int] = []
     while kills < args.kills:
         cycles += 1
@@ -169,24 +186,19 @@ def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
             f" (stored then: {cycle.stored_at_kill}) → {status}")
         if not cycle.check.ok:
             failures.append(f"ingest store {cycles}: {cycle.check.problems}")
-        integrity += sum(1 for problem in cycle.check.problems if problem.startswith("integrity"))
-        lost += len(corpus.valid_ids - ids_in(backend, db))
-        duplicated += sum(count - 1 for count in id_counts(backend, db) if count > 1)
-        for missing, extra in cycle_fact_diff(backend, db, reference).values():
-            facts_lost += missing
-            facts_extra += extra
+        losses += store_losses(backend, db, cycle, corpus.valid_ids, reference)
         backend.drop(db)
     figures["ingest"] = {
         "kills": kills, "stores": cycles, "finished_before_kill": finished_first,
         "stored_at_kill_min": min(stored_at_kill, default=0), "stored_at_kill_max": max(stored_at_kill, default=0),
         "kills_with_nothing_stored": sum(1 for n in stored_at_kill if n == 0),
         "kills_with_everything_stored": sum(1 for n in stored_at_kill if n == len(corpus.valid_ids)),
-        "articles_lost": lost, "articles_duplicated": duplicated, "fact_rows_lost": facts_lost, "fact_rows_extra": facts_extra,
-        "integrity_problems": integrity, "failed_stores": sum(1 for f in failures if f.startswith("ingest store")),
+        **{key: losses[key] for key in LOSS_KEYS}, "failed_stores": sum(1 for f in failures if f.startswith("ingest store")),
     }
     log(f"ingest: {kills} kills over {cycles} stores; articles stored at the kill: "
         f"{figures['ingest']['stored_at_kill_min']}–{figures['ingest']['stored_at_kill_max']}; after the reruns "
-        f"{lost} articles lost, {duplicated} duplicated, {facts_lost} fact rows lost, {facts_extra} extra; {integrity} integrity problems")
+        f"{losses['articles_lost']} articles lost, {losses['articles_duplicated']} duplicated, {losses['fact_rows_lost']} fact rows lost,"
+        f" {losses['fact_rows_extra']} extra; {losses['integrity_problems']} integrity problems")
 
     # 2. random kills of ingest with the language model, small input
     if args.analyze_kills:
@@ -196,8 +208,8 @@ def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
         small_check = check_archive(backend, small_db, expected_ids=small.valid_ids, analysed=True)
         small_reference = snapshot(backend, small_db)
         log(f"uninterrupted ingest with analysis of {len(small.valid_ids)} articles: {analysed_seconds:.1f} s; {small_check.facts}")
-        analysed_kills = analysed_cycles = analysed_lost = analysed_duplicated = analysed_facts_lost = analysed_facts_extra = 0
-        analysed_integrity = 0
+        analysed_kills = analysed_cycles = 0
+        analysed_losses: Counter[str] = Counter()
         while analysed_kills < args.analyze_kills:
             analysed_cycles += 1
             db = backend.db_arg(work, f"analysed-{analysed_cycles}")
@@ -210,22 +222,16 @@ def run(args: argparse.Namespace, backend: Backend, rng: random.Random) -> int:
             log(f"  analysed store {analysed_cycles}: killed at {', '.join(f'{k.delay:.1f}s' for k in cycle.kills if k.killed) or '-'} → {status}")
             if not cycle.check.ok:
                 failures.append(f"analysed store {analysed_cycles}: {cycle.check.problems}")
-            analysed_integrity += sum(1 for problem in cycle.check.problems if problem.startswith("integrity"))
-            analysed_lost += len(small.valid_ids - ids_in(backend, db))
-            analysed_duplicated += sum(count - 1 for count in id_counts(backend, db) if count > 1)
-            for missing, extra in cycle_fact_diff(backend, db, small_reference).values():
-                analysed_facts_lost += missing
-                analysed_facts_extra += extra
+            analysed_losses += store_losses(backend, db, cycle, small.valid_ids, small_reference)
             backend.drop(db)
         figures["ingest_with_analysis"] = {
             "articles": len(small.valid_ids), "kills": analysed_kills, "stores": analysed_cycles,
             "facts_per_run": small_check.facts, "uninterrupted_s": round(analysed_seconds, 2),
-            "articles_lost": analysed_lost, "articles_duplicated": analysed_duplicated,
-            "fact_rows_lost": analysed_facts_lost, "fact_rows_extra": analysed_facts_extra, "integrity_problems": analysed_integrity,
+            **{key: analysed_losses[key] for key in LOSS_KEYS},
         }
-        log(f"ingest with analysis: {analysed_kills} kills over {analysed_cycles} stores; {analysed_lost} articles lost, "
-            f"{analysed_duplicated} duplicated, {analysed_facts_lost} fact rows lost, {analysed_facts_extra} extra; "
-            f"{analysed_integrity} integrity problems")
+        log(f"ingest with analysis: {analysed_kills} kills over {analysed_cycles} stores; {analysed_losses['articles_lost']} articles"
+            f" lost, {analysed_losses['articles_duplicated']} duplicated, {analysed_losses['fact_rows_lost']} fact rows lost,"
+            f" {analysed_losses['fact_rows_extra']} extra; {analysed_losses['integrity_problems']} integrity problems")
 
     # 3. kills before chosen SQL statements of an ingest
     if args.statement_kills:
