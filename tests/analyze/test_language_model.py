@@ -146,3 +146,36 @@ def test_document_consistency_component(nlp):
     doc = DocConsistency()(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [
         ("Kari Nordmann", "PER"), ("Nordmann", "PER"), ("Nordmanns", "PER")]
+
+
+@pytest.mark.parametrize("text,tagged,person,other", [
+    ("Lederen Abu Bakr al-Baghdadi er savnet.", 2, "Abu Bakr al-Baghdadi", None),
+    ("Han møtte Osama bin Laden i 1996.", 1, "Osama bin Laden", None),
+    # two names side by side, or a lower-case word after a name, join nothing
+    ("Kari Nordmann og Ola Nordmann kom.", 2, "Kari Nordmann", "Ola Nordmann"),
+    ("Kari Nordmann de siste årene.", 2, "Kari Nordmann", None),
+])
+def test_person_names_run_on_through_particles(nlp, text, tagged, person, other):
+    """The NER tagged the first `tagged` tokens of the name; the particle rule completes it."""
+    from spacy.tokens import Span
+
+    from sporbar.analyze.consistency import DocConsistency
+
+    doc = nlp.make_doc(text)
+    first = next(i for i, t in enumerate(doc) if t.text == person.split()[0])
+    ents = [Span(doc, first, first + tagged, label="PER")]
+    if other:
+        second = next(i for i, t in enumerate(doc) if i > first + 1 and t.text == other.split()[0])
+        ents.append(Span(doc, second, second + 2, label="PER"))
+    doc.ents = ents
+    doc = DocConsistency(attribution_verbs=())(doc)
+    assert [e.text for e in doc.ents] == [person] + ([other] if other else [])
+    assert all(e.label_ == "PER" for e in doc.ents)
+
+
+def test_party_name_before_full_stop_ends_the_sentence(nlp):
+    # spaCy's nb exceptions keep "Frp." / "Ap." / "Sp." whole; in news they end a sentence
+    doc = nlp("Han er nestleder i Frp. Det sa han i går. Hun kommer fra Ap. Hun sa nei.")
+    assert [s.text for s in doc.sents] == [
+        "Han er nestleder i Frp.", "Det sa han i går.", "Hun kommer fra Ap.", "Hun sa nei."]
+    assert "Frp." not in [t.text for t in doc]

@@ -21,6 +21,9 @@ import consistency  # noqa: E402  (registers the factories without importing spo
 import lemma_lookup  # noqa: E402
 import paragraphs  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "src"))
+from sporbar.lang.nb.titles import PARTIES  # noqa: E402  (plain data module)
+
 sys.path.insert(0, str(ROOT / "training" / "scripts"))
 from convert_conll import clean_sentence, read_conll  # noqa: E402
 
@@ -50,6 +53,11 @@ def main():
         lk = nlp.add_pipe(lemma_lookup.FACTORY, after="trainable_lemmatizer")
         lk.set_table(((f, t, c) for (f, t), c in counts.items()), min_share=a.lemma_min_share)
         print("lemma table", len(lk.table), file=sys.stderr)
+    # Party names are written without a full stop in Norwegian news; spaCy's nb exceptions keep
+    # "Ap." / "Frp." / "Sp." as one token, which glues a sentence-final party name to its full
+    # stop and the next sentence to this one (and puts the stop inside the entity).
+    nlp.tokenizer.rules = {text: attrs for text, attrs in nlp.tokenizer.rules.items()
+                           if not (text.endswith(".") and text[:-1] in PARTIES)}
     nlp.add_pipe(paragraphs.FACTORY, before="parser")
     if not a.no_consistency:
         nlp.add_pipe(consistency.FACTORY, after="ner")

@@ -37,13 +37,14 @@ def documents(path: Path, max_words: int):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("norec", type=Path)
-    parser.add_argument("out", type=Path, help="output .jsonl.gz")
+    parser.add_argument("out", type=Path, help="output .jsonl (or .jsonl.gz)")
     parser.add_argument("--words", type=int, default=250)
     parser.add_argument("--keep", type=int, default=1, help="keep every k-th document")
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     kept = words = 0
-    with gzip.open(args.out, "wt", encoding="utf-8") as out:
+    opener = gzip.open if args.out.suffix == ".gz" else open
+    with opener(args.out, "wt", encoding="utf-8") as out:
         for i, doc in enumerate(documents(args.norec, args.words)):
             if i % args.keep:
                 continue

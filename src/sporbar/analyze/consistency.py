@@ -15,6 +15,10 @@ not already in an entity and not a genitive, becomes PER (with the capitalised w
 that follow it).  On the NorNE training set 92 % of such words are gold B-PER and
 100 % are inside some entity.
 
+A person name also runs on through name particles (``data/name_particles.txt`` of
+sporbar.lang.nb): "Abu Bakr" + "al-Baghdadi", "Osama" + "bin Laden" become one PER
+span when the particle is followed by a capitalised name and not part of another entity.
+
 Entities are also trimmed of leading/trailing whitespace tokens.
 Only capitalised tokens are relabelled, so common words are never turned into names.
 The component is deterministic and has no weights; it must be importable before
@@ -22,13 +26,28 @@ The component is deterministic and has no weights; it must be importable before
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 FACTORY = "sporbar_doc_consistency"
+
+# read by path, not through the sporbar package: the factory is registered before sporbar is imported
+_PARTICLES_FILE = Path(__file__).resolve().parents[1] / "lang" / "nb" / "data" / "name_particles.txt"
+
+
+def _read_particles(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+NAME_PARTICLES = _read_particles(_PARTICLES_FILE)
+_JOINED_PARTICLE = re.compile(r"^(?:%s)-[A-ZÆØÅÀ-Ý]\w" % "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)),
+                              re.IGNORECASE)
 
 
 def _is_name_token(text: str) -> bool:
@@ -107,9 +126,41 @@ class DocConsistency:
         if new:
             doc.ents = list(doc.ents) + new
 
+    @staticmethod
+    def _particle_end(doc: Doc, j: int) -> int:
+        """End of a name continued at token j by particles ("al-Baghdadi", "bin Laden"); j when none."""
+        n = len(doc)
+        if j < n and _JOINED_PARTICLE.match(doc[j].text) and doc[j].text[:1].islower():
+            return j + 1
+        k = j
+        while k < n and doc[k].text in NAME_PARTICLES:
+            k += 1
+        if k > j and k < n and _is_name_token(doc[k].text) and doc[k].is_alpha:
+            return k + 1
+        return j
+
+    def _particles(self, doc: Doc) -> None:
+        ents = list(doc.ents)
+        dropped: set[Span] = set()
+        longer: list[Span] = []
+        for e in ents:
+            if e.label_ != "PER" or e in dropped:
+                continue
+            end = self._particle_end(doc, e.end)
+            if end == e.end:
+                continue
+            inside = [o for o in ents if o is not e and o.start < end and o.end > e.end]
+            if any(o.end > end or o.start < e.end for o in inside):
+                continue  # the continuation belongs to another entity: leave both alone
+            dropped.update([e, *inside])
+            longer.append(Span(doc, e.start, end, label="PER"))
+        if longer:
+            doc.ents = filter_spans([e for e in ents if e not in dropped] + longer)
+
     def __call__(self, doc: Doc) -> Doc:
         self._trim_space(doc)
         self._attribution(doc)
+        self._particles(doc)
         if not doc.ents:
             return doc
         keys = self._keys(doc)

@@ -29,7 +29,7 @@ from . import consistency, lemma_lookup, paragraphs  # noqa: F401  (register the
 from .fast_ops import NumpyBlasOps
 
 MODEL_NAME = "nb_sporbar"
-MODEL_VERSION = "0.1.0"
+MODEL_VERSION = "0.2.0"
 ENTITY_LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC")
 
 _lock = threading.Lock()
