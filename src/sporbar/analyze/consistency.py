@@ -46,8 +46,8 @@ def _read_particles(path: Path) -> frozenset[str]:
 
 
 NAME_PARTICLES = _read_particles(_PARTICLES_FILE)
-_JOINED_PARTICLE = re.compile(r"^(?:%s)-[A-ZÆØÅÀ-Ý]\w" % "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)),
-                              re.IGNORECASE)
+_PARTICLE_ALTERNATIVES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
+_JOINED_PARTICLE = re.compile(rf"^(?:{_PARTICLE_ALTERNATIVES})-[A-ZÆØÅÀ-Ý]\w", re.IGNORECASE)
 
 
 def _is_name_token(text: str) -> bool:
