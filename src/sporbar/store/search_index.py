@@ -21,7 +21,7 @@ import tantivy
 
 from sporbar.errors import StoreError, StoreLocked
 from sporbar.models import Article, Clause, ParsedQuery, Term
-from sporbar.store.search_terms import exact_analyzer, expand, stem, stem_analyzer
+from sporbar.store.search_terms import exact_analyzer, expand, single_token_stem, stem, stem_analyzer
 
 INDEX_FORMAT = 2  # 2: the stem field replaced base forms computed in Python
 EXACT_BOOST = 10.0
@@ -202,7 +202,20 @@ class SearchIndex:
             stems: list[str | tuple[int, str]] = [stem(w) for w in term.words]
             if term.exact_only or stems == phrase_words:
                 return exact  # the stem phrase would find the same articles again, at twice the cost
-            return self._prefer_exact(exact, [tantivy.Query.phrase_query(self.schema, "stem", stems)])
+            stem_phrase = tantivy.Query.phrase_query(self.schema, "stem", stems)
+            if all(single_token_stem(w) for w in term.words):
+                # Every article with the phrase as written has its stems in the same places, so the stem phrase
+                # alone decides what matches and the exact phrase only adds its score. As a required clause beside
+                # the date filter the stem phrase checks positions only where the other clauses agree, and the exact
+                # phrase only in the articles that match; as two optional clauses (a union) both phrases checked
+                # their positions in every article holding their words, whatever the dates: 5 times the work.
+                return tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, stem_phrase),
+                        (tantivy.Occur.Should, tantivy.Query.boost_query(exact, EXACT_BOOST)),
+                    ]
+                )
+            return self._prefer_exact(exact, [stem_phrase])
         word = term.words[0]
         exact = tantivy.Query.term_query(self.schema, "exact", word)
         if term.exact_only:
