@@ -26,6 +26,7 @@ from sporbar.store.search_terms import exact_analyzer, expand, single_token_stem
 INDEX_FORMAT = 2  # 2: the stem field replaced base forms computed in Python
 EXACT_BOOST = 10.0
 WRITER_HEAP_BYTES = 128_000_000
+MAX_DATE_SPAN_DAYS = 366  # date_end - date_start of the least precise date, a year
 
 
 def day_number(day: dt.date) -> int:
@@ -243,6 +244,20 @@ class SearchIndex:
         self, *, since: dt.date | None, until: dt.date | None, sources: Sequence[str]
     ) -> list[tantivy.Query]:
         filters: list[tantivy.Query] = []
+        if since is not None and until is not None:
+            # Implied by the two exact ranges below (no article's date spans more than a year), and two-sided: a
+            # fast-field range is walked by scanning, and Tantivy lets the first of equally costly ranges drive a
+            # conjunction. A one-sided range drives through most of the archive; this one only through the dates
+            # asked for, so a phrase of common words checks positions in fewer articles (2.2 -> 1.4 ms for "i en"
+            # over 12 months of 100,000 articles).
+            window = tantivy.Query.range_query(
+                self.schema,
+                "date_start",
+                tantivy.FieldType.Integer,
+                day_number(since) - MAX_DATE_SPAN_DAYS,
+                day_number(until),
+            )
+            filters.append(tantivy.Query.const_score_query(window, 0.0))  # adds nothing to the scores shown
         if since is not None:
             filters.append(
                 tantivy.Query.range_query(self.schema, "date_end", tantivy.FieldType.Integer, day_number(since), None)
