@@ -187,7 +187,10 @@ class SearchIndex:
             must.append((occur, self._clause_query(clause)))
         searcher = self.index.searcher()
         if not count and not sources and not query.is_empty and (since is not None or until is not None):
-            if not any(term.is_phrase for term in query.positive_terms()):
+            # One clause of words: a union of forms, fast to walk alone. Two or more clauses intersect, and their
+            # intersection drives as well as the dates do (300,000 articles, two common words: p95 5.5 ms filtered,
+            # 7.6 ms ranked first); a phrase checks positions, which the dates should spare it.
+            if len(query.clauses) == 1 and not any(term.is_phrase for term in query.positive_terms()):
                 found = self._search_then_keep_dates(searcher, must, since, until, limit + offset)
                 if found is not None:
                     return self._ids(searcher, found[offset : offset + limit]), None
@@ -218,7 +221,7 @@ class SearchIndex:
     ) -> list[tuple[float, tantivy.DocAddress]] | None:
         """The best ``wanted`` matches inside the dates, found by ranking without them and dropping the others.
 
-        Words (not phrases) only. A fast-field date range is a scan that Tantivy lets drive a conjunction
+        One clause of words (no phrase) only. A fast-field date range is a scan that Tantivy lets drive a conjunction
         whenever the words' posting lists are longer than it, as a common word's forms together are; each
         article it gives then makes the union of those forms jump (2.0 ms against 1.0 ms for the same common
         words undated, 300,000 articles). Ranking the words alone and reading the dates of the best few from
