@@ -56,19 +56,23 @@ def _hits(text: str, targets: list[WordMatch], needles: tuple[str, ...]) -> list
     if len(lowered) != len(text):  # a few characters change length when lower-cased: offsets would drift
         return [(s, e, w) for s, e, w in word_spans(text) if any(t.matches(w) for t in targets)]
     found: dict[int, tuple[int, int, str]] = {}
+    verdicts: dict[str, bool] = {}  # words repeat within an article: decide each once
     for needle in needles:
         at = lowered.find(needle)
         while at != -1:
-            if at not in found and (at == 0 or not _is_word_char(lowered[at - 1])):
+            if at == 0 or not lowered[at - 1].isalnum():  # the needle starts a word
                 word = WORD.match(lowered, at)
-                if word is not None and any(t.matches(word.group()) for t in targets):
-                    found[at] = (at, word.end(), word.group())
+                if word is not None:
+                    end, form = word.end(), word.group()
+                    hit = verdicts.get(form)
+                    if hit is None:
+                        hit = verdicts[form] = any(t.matches(form) for t in targets)
+                    if hit:
+                        found[at] = (at, end, form)
+                    at = lowered.find(needle, end)  # no word starts inside this one
+                    continue
             at = lowered.find(needle, at + 1)
     return [found[at] for at in sorted(found)]
-
-
-def _is_word_char(character: str) -> bool:
-    return character.isalnum()
 
 
 def make_snippet(text: str, query: ParsedQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
