@@ -148,3 +148,27 @@ def test_search_term_expansion_follows_the_lexicon() -> None:
     assert "mens" not in expand("men").forms  # but not for short ones ("mens" = "while")
     unknown = expand("stabilitetssone")
     assert unknown.forms == {"stabilitetssone"} and unknown.matches("stabilitetssoner")
+
+
+def test_search_ranked_then_dated_gives_the_filtered_searchs_hits(news_kb: KnowledgeBase) -> None:
+    # kb.search ranks one clause of words without the dates and keeps the best inside them (or falls back);
+    # search_with_total always filters inside Tantivy. Both must give the same hits, in the same order, scores included.
+    windows = [("2009", "2012"), ("2011-03", "2011-03"), ("2015", None), (None, "2010"), ("2017-03-15", "2017-03-20")]
+    for query in ("regjeringen", "statsminister", "Pompeo OR Tillerson", "mener", "ikke", "=men"):
+        for since, until in windows:
+            for offset in (0, 5):
+                quick = news_kb.search(query, since=since, until=until, limit=15, offset=offset)
+                counted, total = news_kb.search_with_total(query, since=since, until=until, limit=15, offset=offset)
+                assert [(h.article_id, round(h.score, 4)) for h in quick] == [
+                    (h.article_id, round(h.score, 4)) for h in counted
+                ], (query, since, until, offset)
+                assert len(quick) == min(15, max(0, total - offset))
+
+
+def test_search_phrase_matches_through_stems_and_ranks_the_exact_phrase_first(news_kb: KnowledgeBase) -> None:
+    # "mener at" also matches "men at" through the stem field (Snowball: mener -> men); the stem phrase decides what
+    # matches and the phrase as written adds its score, so those articles come first.
+    exact = hit_ids(news_kb, '="mener at"')
+    through_stems = news_kb.search('"mener at"', limit=1000)
+    assert exact and set(exact) < {h.article_id for h in through_stems}
+    assert {h.article_id for h in through_stems[: len(exact)]} == set(exact)

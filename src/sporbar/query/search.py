@@ -37,24 +37,25 @@ def search(
     ranked, total = index.search(
         query, since=since, until=until, sources=sources, limit=limit, offset=max(0, offset), count=count
     )
-    articles = store.articles_by_id([article_id for article_id, _ in ranked])
+    found = store.hit_fields([article_id for article_id, _ in ranked])
     hits = []
     seen: set[str] = set()
     for article_id, score in ranked:
-        article = articles.get(article_id)
+        fields = found.get(article_id)
         # An index entry whose article is gone (a run killed between the two writes) is never shown.
-        if article is None or article_id in seen:
+        if fields is None or article_id in seen:
             continue
         seen.add(article_id)
+        date, title, source, url, text = fields
         hits.append(
             SearchHit(
-                article_id=article.id,
+                article_id=article_id,
                 score=score,
-                date=article.date.value,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                snippet=make_snippet(article.text, query),
+                date=date,
+                title=title,
+                source=source,
+                url=url,
+                snippet=make_snippet(text, query),
             )
         )
     return hits, total

@@ -7,6 +7,8 @@ matched, and the snippet's ``offset`` points back into the stored text.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sporbar.models import Highlight, ParsedQuery, Snippet
 from sporbar.store.search_terms import WORD, WordMatch, expand, stem, word_spans
 
@@ -27,35 +29,55 @@ def _targets(query: ParsedQuery) -> list[WordMatch]:
     return targets
 
 
-def _hits(text: str, targets: list[WordMatch]) -> list[tuple[int, int, str]]:
+@lru_cache(maxsize=1024)
+def _plan(query: ParsedQuery) -> tuple[list[WordMatch], tuple[str, ...]]:
+    """The query's targets and the strings to look for: every form and stem, less those another one starts.
+
+    A word that starts with ``gjorde`` also starts with ``gjord``: looking for the shorter string finds the
+    same places, and each place is checked against the targets anyway. A common word's forms share a few
+    prefixes (25 forms of ``gjøre`` need 4 searches), so this halves the time spent in ``str.find``.
+    """
+    targets = _targets(query)
+    needles = sorted({form for t in targets for form in t.forms} | {t.stem for t in targets if t.stem}, key=len)
+    shortest: list[str] = []
+    for needle in needles:
+        if needle and not any(needle.startswith(prefix) for prefix in shortest):
+            shortest.append(needle)
+    return targets, tuple(shortest)
+
+
+def _hits(text: str, targets: list[WordMatch], needles: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """Return ``(start, end, word)`` of every word in ``text`` that one of the targets matches.
 
-    Each form and stem is looked for with ``str.find`` (C speed, no Python per
+    Each needle (see ``_plan``) is looked for with ``str.find`` (C speed, no Python per
     word of the article), then checked to start a word and to match in full.
     """
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length when lower-cased: offsets would drift
         return [(s, e, w) for s, e, w in word_spans(text) if any(t.matches(w) for t in targets)]
-    needles = {form for t in targets for form in t.forms} | {t.stem for t in targets if t.stem}
     found: dict[int, tuple[int, int, str]] = {}
+    verdicts: dict[str, bool] = {}  # words repeat within an article: decide each once
     for needle in needles:
         at = lowered.find(needle)
         while at != -1:
-            if at not in found and (at == 0 or not _is_word_char(lowered[at - 1])):
+            if at == 0 or not lowered[at - 1].isalnum():  # the needle starts a word
                 word = WORD.match(lowered, at)
-                if word is not None and any(t.matches(word.group()) for t in targets):
-                    found[at] = (at, word.end(), word.group())
+                if word is not None:
+                    end, form = word.end(), word.group()
+                    hit = verdicts.get(form)
+                    if hit is None:
+                        hit = verdicts[form] = any(t.matches(form) for t in targets)
+                    if hit:
+                        found[at] = (at, end, form)
+                    at = lowered.find(needle, end)  # no word starts inside this one
+                    continue
             at = lowered.find(needle, at + 1)
     return [found[at] for at in sorted(found)]
 
 
-def _is_word_char(character: str) -> bool:
-    return character.isalnum()
-
-
 def make_snippet(text: str, query: ParsedQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
     """Return the best passage of ``text`` for ``query``, with its hits marked."""
-    hits = _hits(text, _targets(query))
+    hits = _hits(text, *_plan(query))
     if not hits:
         end = _cut_end(text, 0, width)
         return Snippet(text[:end], 0, ())

@@ -63,6 +63,10 @@ class Store(Protocol):
     def articles_by_id(self, ids: Sequence[str]) -> dict[str, Article]:
         ...
 
+    def hit_fields(self, ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None, str | None, str]]:
+        """``{id: (date, title, source, url, text)}``: what a search hit shows, without building ``Article``s."""
+        ...
+
     def iter_articles(
         self,
         *,

@@ -11,21 +11,28 @@ only share its base form. Dates are stored as day numbers (``date_start`` and
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
 from sporbar.errors import StoreError, StoreLocked
 from sporbar.models import Article, Clause, ParsedQuery, Term
-from sporbar.store.search_terms import exact_analyzer, expand, stem, stem_analyzer
+from sporbar.store.search_terms import exact_analyzer, expand, single_token_stem, stem, stem_analyzer
 
 INDEX_FORMAT = 2  # 2: the stem field replaced base forms computed in Python
 EXACT_BOOST = 10.0
 WRITER_HEAP_BYTES = 128_000_000
+MAX_DATE_SPAN_DAYS = 366  # date_end - date_start of the least precise date, a year
+# Words-only queries with dates rank without them and keep the best inside the dates when fetching
+# wanted / (part of the archive's days the dates cover) * POST_FILTER_MARGIN matches is at most this many.
+POST_FILTER_MARGIN = 2.0
+POST_FILTER_MAX_FETCH = 2000
 
 
 def day_number(day: dt.date) -> int:
@@ -68,6 +75,7 @@ class SearchIndex:
         self.identity = identity_file.read_text().strip()
         self._register_analyzers()
         self._writer: tantivy.IndexWriter | None = None
+        self._span: tuple[tuple[int, int], int, int] | None = None  # (searcher key, first day, last day)
 
     @staticmethod
     def _schema() -> tantivy.Schema:
@@ -177,23 +185,88 @@ class SearchIndex:
         for clause in query.clauses:
             occur = tantivy.Occur.MustNot if clause.exclude else tantivy.Occur.Must
             must.append((occur, self._clause_query(clause)))
+        searcher = self.index.searcher()
+        if not count and not sources and not query.is_empty and (since is not None or until is not None):
+            # One clause of words: a union of forms, fast to walk alone. Two or more clauses intersect, and their
+            # intersection drives as well as the dates do (300,000 articles, two common words: p95 5.5 ms filtered,
+            # 7.6 ms ranked first); a phrase checks positions, which the dates should spare it.
+            if len(query.clauses) == 1 and not any(term.is_phrase for term in query.positive_terms()):
+                found = self._search_then_keep_dates(searcher, must, since, until, limit + offset)
+                if found is not None:
+                    return self._ids(searcher, found[offset : offset + limit]), None
         filters = self._filter_queries(since=since, until=until, sources=sources)
         if query.is_empty:
             must.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        # Range and term filters give every document the same score, so they do not change the ranking.
+        # The filters score 0 (``const_score_query``), so they change neither the ranking nor the scores.
         must.extend((tantivy.Occur.Must, f) for f in filters)
         combined = tantivy.Query.boolean_query(must)
-        searcher = self.index.searcher()
         if query.is_empty:
             result = searcher.search(combined, limit=limit, offset=offset, count=count, order_by_field="date_start")
         else:
             result = searcher.search(combined, limit=limit, offset=offset, count=count)
-        hits = []
-        for score, address in result.hits:
-            document = searcher.doc(address)
-            hits.append((document["id"][0], float(score)))
         total = result.count  # type: ignore[attr-defined]  # missing from the stub
-        return hits, int(total) if count and total is not None else None
+        return self._ids(searcher, result.hits), int(total) if count and total is not None else None
+
+    @staticmethod
+    def _ids(searcher: tantivy.Searcher, hits: Sequence[tuple[Any, tantivy.DocAddress]]) -> list[tuple[str, float]]:
+        return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+
+    def _search_then_keep_dates(
+        self,
+        searcher: tantivy.Searcher,
+        must: list[tuple[tantivy.Occur, tantivy.Query]],
+        since: dt.date | None,
+        until: dt.date | None,
+        wanted: int,
+    ) -> list[tuple[float, tantivy.DocAddress]] | None:
+        """The best ``wanted`` matches inside the dates, found by ranking without them and dropping the others.
+
+        One clause of words (no phrase) only. A fast-field date range is a scan that Tantivy lets drive a conjunction
+        whenever the words' posting lists are longer than it, as a common word's forms together are; each
+        article it gives then makes the union of those forms jump (2.0 ms against 1.0 ms for the same common
+        words undated, 300,000 articles). Ranking the words alone and reading the dates of the best few from
+        the fast fields keeps the union's own fast walk. The dates score nothing either way, so the articles
+        kept are exactly the filtered search's, in its order. Returns None, and the filtered search answers,
+        when the dates are too narrow a part of the archive for this to pay or too few matches fell inside.
+        """
+        fraction = self._date_fraction(searcher, since, until)
+        if fraction <= 0:
+            return None
+        fetch = math.ceil(wanted / fraction * POST_FILTER_MARGIN) + 10
+        if fetch > POST_FILTER_MAX_FETCH:
+            return None
+        result = searcher.search(tantivy.Query.boolean_query(must), limit=fetch, count=False)
+        addresses = [address for _, address in result.hits]
+        starts = searcher.fast_field_values("date_start", addresses)
+        ends = searcher.fast_field_values("date_end", addresses)
+        first = day_number(since) if since is not None else None
+        last = day_number(until) if until is not None else None
+        kept = [
+            hit
+            for hit, start, end in zip(result.hits, starts, ends, strict=True)
+            if (first is None or (end is not None and end >= first))
+            and (last is None or (start is not None and start <= last))
+        ]
+        if len(kept) < wanted and len(result.hits) == fetch:
+            return None  # there may be more matches inside the dates further down
+        return kept[:wanted]
+
+    def _date_fraction(self, searcher: tantivy.Searcher, since: dt.date | None, until: dt.date | None) -> float:
+        """The part of the archive's span of days that the dates cover (an estimate of the articles they keep)."""
+        key = (searcher.num_docs, searcher.num_segments)
+        if self._span is None or self._span[0] != key:
+            stats = searcher.aggregate(
+                tantivy.Query.all_query(),
+                {"first": {"min": {"field": "date_start"}}, "last": {"max": {"field": "date_end"}}},
+            )
+            first, last = stats["first"]["value"], stats["last"]["value"]
+            if first is None or last is None:
+                return 0.0
+            self._span = (key, int(first), int(last))
+        _, first_day, last_day = self._span
+        low = max(first_day, day_number(since)) if since is not None else first_day
+        high = min(last_day, day_number(until)) if until is not None else last_day
+        return max(0, high - low + 1) / (last_day - first_day + 1)
 
     def _term_query(self, term: Term) -> tantivy.Query:
         if term.is_phrase:
@@ -202,7 +275,20 @@ class SearchIndex:
             stems: list[str | tuple[int, str]] = [stem(w) for w in term.words]
             if term.exact_only or stems == phrase_words:
                 return exact  # the stem phrase would find the same articles again, at twice the cost
-            return self._prefer_exact(exact, [tantivy.Query.phrase_query(self.schema, "stem", stems)])
+            stem_phrase = tantivy.Query.phrase_query(self.schema, "stem", stems)
+            if all(single_token_stem(w) for w in term.words):
+                # Every article with the phrase as written has its stems in the same places, so the stem phrase
+                # alone decides what matches and the exact phrase only adds its score. As a required clause beside
+                # the date filter the stem phrase checks positions only where the other clauses agree, and the exact
+                # phrase only in the articles that match; as two optional clauses (a union) both phrases checked
+                # their positions in every article holding their words, whatever the dates: 5 times the work.
+                return tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, stem_phrase),
+                        (tantivy.Occur.Should, tantivy.Query.boost_query(exact, EXACT_BOOST)),
+                    ]
+                )
+            return self._prefer_exact(exact, [stem_phrase])
         word = term.words[0]
         exact = tantivy.Query.term_query(self.schema, "exact", word)
         if term.exact_only:
@@ -226,21 +312,49 @@ class SearchIndex:
             return self._term_query(clause.alternatives[0])
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._term_query(t)) for t in clause.alternatives])
 
+    @staticmethod
+    def _unscored(query: tantivy.Query) -> tantivy.Query:
+        # A filter adds nothing to the score: a range would add 1 per bound, and a source its term's BM25, which
+        # differs between sources and so reordered a search of several sources.
+        return tantivy.Query.const_score_query(query, 0.0)
+
     def _filter_queries(
         self, *, since: dt.date | None, until: dt.date | None, sources: Sequence[str]
     ) -> list[tantivy.Query]:
         filters: list[tantivy.Query] = []
+        if since is not None and until is not None:
+            # Implied by the two exact ranges below (no article's date spans more than a year), and two-sided: a
+            # fast-field range is walked by scanning, and Tantivy lets the first of equally costly ranges drive a
+            # conjunction. A one-sided range drives through most of the archive; this one only through the dates
+            # asked for, so a phrase of common words checks positions in fewer articles (2.2 -> 1.4 ms for "i en"
+            # over 12 months of 100,000 articles).
+            window = tantivy.Query.range_query(
+                self.schema,
+                "date_start",
+                tantivy.FieldType.Integer,
+                day_number(since) - MAX_DATE_SPAN_DAYS,
+                day_number(until),
+            )
+            filters.append(self._unscored(window))
         if since is not None:
             filters.append(
-                tantivy.Query.range_query(self.schema, "date_end", tantivy.FieldType.Integer, day_number(since), None)
+                self._unscored(
+                    tantivy.Query.range_query(
+                        self.schema, "date_end", tantivy.FieldType.Integer, day_number(since), None
+                    )
+                )
             )
         if until is not None:
             filters.append(
-                tantivy.Query.range_query(self.schema, "date_start", tantivy.FieldType.Integer, None, day_number(until))
+                self._unscored(
+                    tantivy.Query.range_query(
+                        self.schema, "date_start", tantivy.FieldType.Integer, None, day_number(until)
+                    )
+                )
             )
         if sources:
             alternatives = [
                 (tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "source", s.lower())) for s in sources
             ]
-            filters.append(tantivy.Query.boolean_query(alternatives))
+            filters.append(self._unscored(tantivy.Query.boolean_query(alternatives)))
         return filters

@@ -101,6 +101,12 @@ def stem(word: str) -> str:
     return tokens[0] if tokens else word
 
 
+@lru_cache(maxsize=100_000)
+def single_token_stem(word: str) -> bool:
+    """Whether the index turns ``word`` into exactly one token, as it does for every word ``words`` splits out."""
+    return len(_STEMMER.analyze(word)) == 1
+
+
 @dataclass(frozen=True, slots=True)
 class WordMatch:
     """What one query word matches: itself, other forms of it, or (unknown words) its stem."""
