@@ -88,7 +88,11 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[tuple[Mention, str, st
         entity_type = TYPE_OF_LABEL.get(mention.label, mention.label)
         canonical = mention.text.strip()
         alias = _alias(canonical)
-        if alias is not None and (alias[1] == entity_type or entity_type in ("ORG", "GPE")):
+        # A known name of several words ("Islamske Stats", "De forente stater") is never a person,
+        # whatever the NER tagged it as.
+        if alias is not None and (
+            alias[1] == entity_type or entity_type in ("ORG", "GPE") or (entity_type == "PER" and " " in canonical)
+        ):
             canonical, entity_type = alias
         elif entity_type == "PER":
             if len(canonical.split()) > 1:
