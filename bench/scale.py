@@ -226,9 +226,9 @@ def copy_facts(kb: sporbar.KnowledgeBase, analyses: list) -> int:  # type: ignor
             print(f"  copied {done:.0%} in {time.perf_counter() - started:,.0f} s", flush=True)
     copied = int(store.run_sql("SELECT count(*) FROM bench_copy_map")[0][0]) + len(sample_ids)
     store.run_sql("DROP TABLE bench_copy_map")
-    if hasattr(store, "rebuild_entity_months"):
+    if hasattr(store, "rebuild_entity_summaries"):
         summary_started = time.perf_counter()
-        store.rebuild_entity_months()
+        store.rebuild_entity_summaries()
         print(f"  entity summary rebuilt in {time.perf_counter() - summary_started:,.1f} s", flush=True)
     if store.backend == "postgres":
         store.run_sql("ANALYZE")  # what autovacuum would do shortly after a bulk load
