@@ -210,10 +210,16 @@ def copy_facts(kb: sporbar.KnowledgeBase, analyses: list) -> int:  # type: ignor
             (len(sample_ids), *sample_ids),
         )
     store.run_sql("CREATE INDEX bench_copy_map_k ON bench_copy_map (k, article_id)")
+    copied_columns = dict(_COPIED)
+    try:  # a store from before quotes kept their article's date_start (schema 11) has no such column
+        store.run_sql("SELECT date_start FROM quotes LIMIT 0")
+        copied_columns["quotes"] = _COPIED["quotes"] | {"date_start": "a.date_start"}
+    except Exception:  # noqa: BLE001, S110
+        pass
     started = time.perf_counter()
     for k, sample_id in enumerate(sample_ids):
         with store.atomic():
-            for table, columns in _COPIED.items():
+            for table, columns in copied_columns.items():
                 names = ", ".join(f'"{c}"' if c == "end" else c for c in columns)
                 store.run_sql(
                     f"INSERT INTO {table} (article_id, {names}) SELECT c.article_id, {', '.join(columns.values())}"

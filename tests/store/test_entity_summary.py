@@ -15,8 +15,10 @@ from typing import Any
 from sporbar.api import KnowledgeBase
 from sporbar.resolve import resolve_archive
 
+Rows = list[tuple[Any, ...]]
 
-def _recomputed(kb: KnowledgeBase) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+
+def _recomputed(kb: KnowledgeBase) -> tuple[Rows, Rows, Rows, Rows]:
     run = kb.store.run_sql
     articles = run(
         "SELECT m.entity_id, a.date_start, m.article_id, a.date, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
@@ -26,14 +28,20 @@ def _recomputed(kb: KnowledgeBase) -> tuple[list[tuple[Any, ...]], list[tuple[An
         "SELECT m.entity_id, substr(a.date, 1, 7), count(*), count(DISTINCT m.article_id), min(a.date), max(a.date)"
         " FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.entity_id IS NOT NULL GROUP BY 1, 2"
     )
-    return _rows(articles), _rows(months)
+    aliases = run(
+        "SELECT entity_id, text, label, canonical, count(*) FROM mentions WHERE entity_id IS NOT NULL GROUP BY 1, 2, 3, 4"
+    )
+    quote_dates = run("SELECT q.id, a.date_start FROM quotes q JOIN articles a ON a.id = q.article_id")
+    return _rows(articles), _rows(months), _rows(aliases), _rows(quote_dates)
 
 
-def _stored(kb: KnowledgeBase) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+def _stored(kb: KnowledgeBase) -> tuple[Rows, Rows, Rows, Rows]:
     run = kb.store.run_sql
     articles = run("SELECT entity_id, date_start, article_id, date, mentions FROM entity_articles")
     months = run("SELECT entity_id, month, mentions, articles, first_date, last_date FROM entity_months")
-    return _rows(articles), _rows(months)
+    aliases = run("SELECT entity_id, text, label, canonical, mentions FROM entity_aliases")
+    quote_dates = run("SELECT id, date_start FROM quotes")
+    return _rows(articles), _rows(months), _rows(aliases), _rows(quote_dates)
 
 
 def _rows(rows: list[Any]) -> list[tuple[Any, ...]]:
@@ -44,6 +52,8 @@ def _assert_in_step(kb: KnowledgeBase) -> None:
     stored, expected = _stored(kb), _recomputed(kb)
     assert stored[0] == expected[0], "entity_articles differs from the mentions"
     assert stored[1] == expected[1], "entity_months differs from the mentions"
+    assert stored[2] == expected[2], "entity_aliases differs from the mentions"
+    assert stored[3] == expected[3], "a quote's date_start differs from its article's"
 
 
 def _old_profile_counts(kb: KnowledgeBase, entity_id: str) -> tuple[int, str | None, str | None, dict[str, int]]:
@@ -57,6 +67,21 @@ def _old_profile_counts(kb: KnowledgeBase, entity_id: str) -> tuple[int, str | N
         months[date[:7]] = months.get(date[:7], 0) + int(n)
     dates = [d for d, _ in per_article]
     return len(per_article), min(dates, default=None), max(dates, default=None), dict(sorted(months.items()))
+
+
+def _old_find_entities(kb: KnowledgeBase, name: str) -> Rows:
+    folded = name.casefold()
+    rows = kb.store.run_sql(
+        "SELECT entity_id, min(canonical), min(label), count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+        " (casefold(canonical) = ? OR casefold(text) = ?) GROUP BY entity_id ORDER BY 4 DESC, 1",
+        (folded, folded),
+    )
+    return [(e, c, lab, int(n)) for e, c, lab, n in rows]
+
+
+def _old_aliases(kb: KnowledgeBase, entity_id: str) -> list[str]:
+    sql = "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC, text"
+    return [row[0] for row in kb.store.run_sql(sql, (entity_id,))]
 
 
 def _top_people(kb: KnowledgeBase, n: int) -> list[str]:
@@ -79,6 +104,24 @@ def test_entity_summaries_follow_the_mentions(kb: KnowledgeBase, seeds_dir: Path
         assert (profile["articles"], profile["first_seen"], profile["last_seen"], profile["mentions_per_month"]) == _old_profile_counts(
             kb, entity_id
         )
+
+    # Name look-ups and aliases read the spellings summary and agree with counting the mentions.
+    for name in ("Brende", "Pompeo", "Børge Brende", "IS", "Norge", "Stoltenberg"):
+        assert kb.store.find_entities(name) == _old_find_entities(kb, name), name
+    every_quote = kb.store.quotes()
+    for entity_id in _top_people(kb, 10):
+        assert kb.entity_by_id(entity_id)["aliases"] == _old_aliases(kb, entity_id)
+        # A speaker's quotes come from an index in the order of all quotes, page by page too.
+        expected = [q for q in every_quote if q["speaker_entity_id"] == entity_id]
+        assert kb.store.quotes(speaker_entity_id=entity_id) == expected
+        paged: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = kb.quote_page(speaker_entity_id=entity_id, limit=2, cursor=cursor)
+            paged += page.items
+            if not (cursor := page.next_cursor):
+                break
+        assert paged == expected
 
     # Updated articles (new text, another year): their mentions go with the old text, and come back by re-analysis.
     records = [json.loads(line) for line in ndt_path.read_text(encoding="utf-8").splitlines()[:12]]

@@ -29,7 +29,11 @@ from sporbar.models import (
     SourceLocation,
 )
 from sporbar.normalize.dedupe import Fingerprint, signature_from_bytes
-from sporbar.store.migrations import ENTITY_ARTICLES_FROM_MENTIONS, ENTITY_MONTHS_FROM_ARTICLES
+from sporbar.store.migrations import (
+    ENTITY_ALIASES_FROM_MENTIONS,
+    ENTITY_ARTICLES_FROM_MENTIONS,
+    ENTITY_MONTHS_FROM_ARTICLES,
+)
 
 _CHUNK = 500
 # The related-people list of an entity page looks at the entity's most recent articles, not all of them: a name in
@@ -63,13 +67,15 @@ def _add_date_overlap(clauses: list[str], params: list[Any], since: dt.date | No
         params.append(until.isoformat())
 
 
-def _add_keyset(clauses: list[str], params: list[Any], after: tuple[str, int, int] | None, alias: str) -> None:
+def _add_keyset(
+    clauses: list[str], params: list[Any], after: tuple[str, int, int] | None, alias: str, order: str = "a.date_start, a.id"
+) -> None:
     """Continue after the fact ``(article_id, start, end)`` in (article date, article id, start, end) order."""
     if after is None:
         return
     article_id, start, end = after
     clauses.append(
-        f'(a.date_start, a.id, {alias}.start, {alias}."end") > ((SELECT date_start FROM articles WHERE id = ?), ?, ?, ?)'
+        f'({order}, {alias}.start, {alias}."end") > ((SELECT date_start FROM articles WHERE id = ?), ?, ?, ?)'
     )
     params.extend([article_id, article_id, start, end])
 
@@ -210,6 +216,7 @@ class SQLStore:
     def update_articles(self, articles: Sequence[Article]) -> None:
         """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
         now = _now()
+        aliases_before = self._alias_counts([a.id for a in articles])
         # Texts may move between ids within one batch: free every old hash first (text_hash is unique).
         self._executemany(
             "UPDATE articles SET text_hash = 'pending:' || id WHERE id = ?", [(a.id,) for a in articles]
@@ -228,7 +235,7 @@ class SQLStore:
             # Facts derived from the old text would point at the wrong characters now.
             for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
                 self._cursor(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
-        self._refresh_entity_summaries([a.id for a in articles])
+        self._refresh_entity_summaries([a.id for a in articles], aliases_before)
 
     @staticmethod
     def _row(a: Article, now: str) -> tuple[Any, ...]:
@@ -404,6 +411,7 @@ class SQLStore:
             fresh = {a.article_id: a for a in analyses if a.article_id in current and current[a.article_id][0] == a.text_hash}
             if not fresh:
                 return
+            aliases_before = self._alias_counts(list(fresh))
             for chunk in _chunks(list(fresh)):
                 marks = ",".join("?" * len(chunk))
                 for table in ("sentences", "mentions", "quotes", "roles", "numbers", "times"):
@@ -437,11 +445,12 @@ class SQLStore:
             self._insert_rows(
                 "quotes",
                 ("article_id", "kind", "start", "end", "text", "speaker", "speaker_entity_id", "speaker_label",
-                 "speaker_mention", "speaker_start", "speaker_end", "cue", "cue_start", "cue_end", "addressee", "date", "extractor"),
+                 "speaker_mention", "speaker_start", "speaker_end", "cue", "cue_start", "cue_end", "addressee", "date", "extractor",
+                 "date_start"),
                 [
                     (a.article_id, q.kind, q.start, q.end, q.text, q.speaker, q.speaker_entity_id, q.speaker_label,
                      q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
-                     q.addressee, q.date or current[a.article_id][1], a.model)
+                     q.addressee, q.date or current[a.article_id][1], a.model, current[a.article_id][2])
                     for a in items for q in a.quotes if _valid_span(q.start, q.end)
                 ],
                 skip_conflicts=True,
@@ -458,7 +467,7 @@ class SQLStore:
                  for a in items for m in a.mentions if _valid_span(m.start, m.end)],
                 skip_conflicts=True,
             )
-            self._refresh_entity_summaries(list(fresh))
+            self._refresh_entity_summaries(list(fresh), aliases_before)
             self._replace_rows(
                 "analyses",
                 ("article_id", "text_hash", "model", "analysed_at", "doc"),
@@ -510,10 +519,13 @@ class SQLStore:
         if article_id is not None:
             clauses.append("q.article_id = ?")
             params.append(article_id)
+        # By speaker entity: the quote's own copy of the article date orders them, so an index delivers a page.
+        order = "a.date_start, a.id"
         if speaker_entity_id is not None:
             clauses.append("q.speaker_entity_id = ?")
             params.append(speaker_entity_id)
-        _add_keyset(clauses, params, after, "q")
+            order = "q.date_start, q.article_id"
+        _add_keyset(clauses, params, after, "q", order)
         if speaker:
             clauses.append(f"(q.speaker {self._like} ? ESCAPE '\\' OR q.speaker_mention {self._like} ? ESCAPE '\\')")
             params.extend([_like_pattern(speaker)] * 2)
@@ -526,7 +538,7 @@ class SQLStore:
             params.append(kind)
         sql = (
             f"SELECT {self._QUOTE_COLUMNS} FROM quotes q JOIN articles a ON a.id = q.article_id"
-            f" WHERE {' AND '.join(clauses)} ORDER BY a.date_start, a.id, q.start, q.\"end\""
+            f" WHERE {' AND '.join(clauses)} ORDER BY {order}, q.start, q.\"end\""
         )
         if limit is not None:
             sql += " LIMIT ?"
@@ -732,14 +744,16 @@ class SQLStore:
     def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
         """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
         folded = name.casefold()
+        # The spellings summary has a row per entity and spelling with its mention count: the same sums as
+        # counting the matching mentions, from a few rows instead of every mention of the name.
         rows = self._cursor(
-            "SELECT entity_id, min(canonical), min(label), count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
-            " (casefold(canonical) = ? OR casefold(text) = ?) GROUP BY entity_id ORDER BY 4 DESC, 1",
+            "SELECT entity_id, min(canonical), min(label), sum(mentions) FROM entity_aliases WHERE"
+            " casefold(canonical) = ? OR casefold(text) = ? GROUP BY entity_id ORDER BY 4 DESC, 1",
             (folded, folded),
         ).fetchall()
         if not rows:
             rows = self._cursor(
-                "SELECT entity_id, min(canonical), min(label), count(*) FROM mentions WHERE entity_id IS NOT NULL AND"
+                "SELECT entity_id, min(canonical), min(label), sum(mentions) FROM entity_aliases WHERE"
                 " casefold(canonical) LIKE ? ESCAPE '\\' GROUP BY entity_id ORDER BY 4 DESC, 1 LIMIT 20",
                 (_like_pattern(folded),),
             ).fetchall()
@@ -749,7 +763,7 @@ class SQLStore:
         """Aliases, articles, first and last seen, quotes and roles of one entity."""
         canonical, label = self._cursor("SELECT canonical, label FROM mentions WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
         aliases = [row[0] for row in self._cursor(
-            "SELECT text FROM mentions WHERE entity_id = ? GROUP BY text ORDER BY count(*) DESC, text", (entity_id,)
+            "SELECT text FROM entity_aliases WHERE entity_id = ? GROUP BY text ORDER BY sum(mentions) DESC, text", (entity_id,)
         )]
         # The month summary gives the count, the first and last dates and the months: one row per month.
         per_month = self._cursor(
@@ -931,24 +945,53 @@ class SQLStore:
     def rename_entity(self, old_id: str, new_id: str, canonical: str) -> None:
         """Fold one entity into another: its mentions, quote speakers and role holders (call inside ``atomic``)."""
         articles = [row[0] for row in self._cursor("SELECT article_id FROM entity_articles WHERE entity_id = ?", (old_id,))]
+        aliases_before = self._alias_counts(articles)
         self._cursor("UPDATE mentions SET entity_id = ?, canonical = ? WHERE entity_id = ?", (new_id, canonical, old_id))
-        self._refresh_entity_summaries(articles)
+        self._refresh_entity_summaries(articles, aliases_before)
         self._cursor("UPDATE quotes SET speaker_entity_id = ?, speaker = ? WHERE speaker_entity_id = ?", (new_id, canonical, old_id))
         self._cursor("UPDATE roles SET person_entity_id = ?, person = ? WHERE person_entity_id = ?", (new_id, canonical, old_id))
 
     # -- entity summaries ----------------------------------------------------------
 
-    def _refresh_entity_summaries(self, article_ids: Sequence[str]) -> None:
-        """Bring ``entity_articles`` and ``entity_months`` in step with the mentions of some articles.
+    def _alias_counts(self, article_ids: Sequence[str]) -> dict[tuple[str, str, str, str], int]:
+        """Mentions per (entity, text, label, canonical) in some articles: taken before and after they change."""
+        counts: dict[tuple[str, str, str, str], int] = {}
+        for entity_id, text, label, canonical, n in self._select_in(
+            "SELECT entity_id, text, label, canonical, count(*) FROM mentions WHERE article_id IN ({marks})"
+            " AND entity_id IS NOT NULL AND canonical IS NOT NULL GROUP BY entity_id, text, label, canonical",
+            list(dict.fromkeys(article_ids)),
+        ):
+            key = (entity_id, text, label, canonical)
+            counts[key] = counts.get(key, 0) + int(n)
+        return counts
 
-        Call inside ``atomic``, after their mentions (or their entity ids) changed: the summary rows of those
-        articles still describe the old state, which says which months to count again. Each month is counted
-        from ``entity_articles`` through its primary key, so the cost is that of the articles and months touched,
-        never of all the articles of an entity.
+    def _refresh_entity_summaries(self, article_ids: Sequence[str], aliases_before: dict[tuple[str, str, str, str], int]) -> None:
+        """Bring ``entity_articles``, ``entity_months`` and ``entity_aliases`` in step with the mentions of some articles.
+
+        Call inside ``atomic``, after their mentions (or their entity ids) changed, with ``_alias_counts`` of the
+        same articles taken before the change. The summary rows of those articles still describe the old state,
+        which says which months to count again; each month is counted from ``entity_articles`` through its primary
+        key, and the spellings change by the difference of the two counts, so the cost is that of the articles
+        and months touched, never of all the articles of an entity.
         """
         ids = list(dict.fromkeys(article_ids))
         if not ids:
             return
+        delta = dict.fromkeys(aliases_before, 0)
+        for key, n in self._alias_counts(ids).items():
+            delta[key] = n
+        for key, n in aliases_before.items():
+            delta[key] -= n
+        changes = [(*key, n) for key, n in sorted(delta.items()) if n]
+        self._executemany(
+            "INSERT INTO entity_aliases (entity_id, text, label, canonical, mentions) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (entity_id, text, label, canonical) DO UPDATE SET mentions = entity_aliases.mentions + excluded.mentions",
+            changes,
+        )
+        self._executemany(
+            "DELETE FROM entity_aliases WHERE entity_id = ? AND text = ? AND label = ? AND canonical = ? AND mentions <= 0",
+            [row[:4] for row in changes if row[4] < 0],
+        )
         months = {(e, d[:7]) for e, d in self._select_in("SELECT entity_id, date FROM entity_articles WHERE article_id IN ({marks})", ids)}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
@@ -965,12 +1008,13 @@ class SQLStore:
         )
 
     def rebuild_entity_summaries(self) -> None:
-        """Build ``entity_articles`` and ``entity_months`` again from all the mentions (after a bulk load that bypassed them)."""
+        """Build the entity summaries again from all the mentions (after a bulk load that bypassed them)."""
         with self.atomic():
-            self._cursor("DELETE FROM entity_months")
-            self._cursor("DELETE FROM entity_articles")
+            for table in ("entity_months", "entity_articles", "entity_aliases"):
+                self._cursor(f"DELETE FROM {table}")
             self._cursor(ENTITY_ARTICLES_FROM_MENTIONS.format(where=""))
             self._cursor(ENTITY_MONTHS_FROM_ARTICLES)
+            self._cursor(ENTITY_ALIASES_FROM_MENTIONS)
 
     # -- near duplicates -----------------------------------------------------
 
