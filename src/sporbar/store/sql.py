@@ -827,11 +827,13 @@ class SQLStore:
         if label:
             params.append(label)
         # Among the entity's most recent articles only (an index range of entity_articles): bounded per request.
+        # A join from those articles, not `IN (…)`: PostgreSQL planned the IN as a hash semi-join over a scan of
+        # every mention (190 ms at 20,000 articles) instead of 300 index look-ups.
         rows = self._cursor(
-            "SELECT o.entity_id, min(o.canonical), min(o.label), count(DISTINCT o.article_id) FROM mentions o"
-            " WHERE o.article_id IN (SELECT article_id FROM entity_articles WHERE entity_id = ?"
-            " ORDER BY date_start DESC, article_id DESC LIMIT ?)"
-            f" AND o.entity_id IS NOT NULL AND o.entity_id != ? {label_clause}"
+            "SELECT o.entity_id, min(o.canonical), min(o.label), count(DISTINCT o.article_id)"
+            " FROM (SELECT article_id FROM entity_articles WHERE entity_id = ? ORDER BY date_start DESC, article_id DESC LIMIT ?) r"
+            " JOIN mentions o ON o.article_id = r.article_id"
+            f" WHERE o.entity_id IS NOT NULL AND o.entity_id != ? {label_clause}"
             " GROUP BY o.entity_id ORDER BY 4 DESC, count(*) DESC, o.entity_id LIMIT ?",
             (params[0], RELATED_RECENT_ARTICLES, *params[1:], limit),
         ).fetchall()
