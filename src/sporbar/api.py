@@ -31,6 +31,9 @@ from sporbar.query.pages import decode_cursor, encode_cursor, page_size
 from sporbar.query.search import search_facets
 from sporbar.store import DEFAULT_DB, SearchIndex, Store, index_path_for, is_postgres_url, open_database, open_store
 
+# Role statements an entity's profile (GET /api/entities/ID) carries as evidence: a bounded, index-ordered read.
+ROLE_RECORDS = 200
+
 DateLike = str | dt.date | None
 
 
@@ -430,7 +433,10 @@ class KnowledgeBase:
         if not self.store.entity_exists(entity_id):
             raise EntityNotFound(f"no entity with id {entity_id!r}")
         profile = self.store.entity_profile(entity_id)
-        profile["role_records"] = self.store.roles(person_entity_id=entity_id)
+        # The oldest ROLE_RECORDS of the role statements (all of them are in `roles` and /api/roles?person=…).
+        records = self.store.roles(person_entity_id=entity_id, limit=ROLE_RECORDS + 1)
+        profile["role_records"] = records[:ROLE_RECORDS]
+        profile["role_records_more"] = len(records) > ROLE_RECORDS
         profile["related"] = self.store.related_entities(entity_id)
         return profile
 

@@ -161,6 +161,7 @@ class Store(Protocol):
         person: str | None = None,
         article_id: str | None = None,
         person_entity_id: str | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """Return role records (export-contract rows), oldest first; ``person`` matches any part of the name."""
         ...
@@ -236,6 +237,10 @@ class Store(Protocol):
     def rename_entity(self, old_id: str, new_id: str, canonical: str) -> None:
         ...
 
+    def rebuild_entity_summaries(self) -> None:
+        """Build the per-entity article and month summaries again from all the mentions."""
+        ...
+
     def story_export_rows(self) -> Iterator[dict[str, Any]]:
         ...
 
@@ -269,7 +274,7 @@ class Store(Protocol):
     def entity_exists(self, entity_id: str) -> bool: ...
 
     def related_entities(self, entity_id: str, *, label: str | None = "PER", limit: int = 12) -> list[dict[str, Any]]:
-        """Entities mentioned in the same articles as this one, those sharing most articles first."""
+        """Entities mentioned in the same articles as this one (among its most recent articles), most shared first."""
         ...
 
     def facet_counts(self, article_ids: Sequence[str], *, people: int = 10) -> dict[str, list[dict[str, Any]]]:

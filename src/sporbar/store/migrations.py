@@ -348,6 +348,81 @@ def _article_dates(conn: Schema) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS articles_id_date ON articles (id, date, date_start)")
 
 
+
+# The entity summaries, from the mentions: one row per entity and article (its date and how many mentions), one
+# per entity and month (``substr(date, 1, 7)``: ``2017`` for an article dated only by year), and one per entity and
+# spelling (the mention text, with the entity's label and canonical name, and how many mentions). ``SQLStore`` keeps them
+# in step with the mentions in the same transactions that change those; these statements build them from scratch.
+ENTITY_ARTICLES_FROM_MENTIONS = (
+    "INSERT INTO entity_articles (entity_id, date_start, article_id, date, mentions)"
+    " SELECT m.entity_id, a.date_start, m.article_id, a.date, count(*) FROM mentions m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.entity_id IS NOT NULL {where} GROUP BY m.entity_id, m.article_id, a.date_start, a.date"
+)
+ENTITY_ALIASES_FROM_MENTIONS = (
+    "INSERT INTO entity_aliases (entity_id, text, label, canonical, mentions)"
+    " SELECT entity_id, text, label, canonical, count(*) FROM mentions"
+    " WHERE entity_id IS NOT NULL AND canonical IS NOT NULL GROUP BY entity_id, text, label, canonical"
+)
+ENTITY_MONTHS_FROM_ARTICLES = (
+    "INSERT INTO entity_months (entity_id, month, mentions, articles, first_date, last_date)"
+    " SELECT entity_id, substr(date, 1, 7), sum(mentions), count(*), min(date), max(date) FROM entity_articles"
+    " GROUP BY entity_id, substr(date, 1, 7)"
+)
+
+
+@migration(11, "entity summaries: articles and months per entity")
+def _entity_summaries(conn: Schema) -> None:
+    # An entity page read every mention of the entity joined to its article on each request (O(articles of the
+    # entity): 0.1–0.2 s for a frequent name at 1,000,000 articles). These tables answer it in O(months), and give
+    # the entity's articles in date order, so "most recent" is an index range, not a sort.
+    run_script(
+        conn,
+        """
+        CREATE TABLE entity_articles (
+            entity_id TEXT NOT NULL,
+            date_start TEXT NOT NULL,
+            article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            date TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, date_start, article_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX entity_articles_article ON entity_articles (article_id);
+        CREATE TABLE entity_months (
+            entity_id TEXT NOT NULL,
+            month TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            articles INTEGER NOT NULL,
+            first_date TEXT NOT NULL,
+            last_date TEXT NOT NULL,
+            PRIMARY KEY (entity_id, month)
+        ) WITHOUT ROWID;
+        CREATE TABLE entity_aliases (
+            entity_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            PRIMARY KEY (entity_id, text, label, canonical)
+        ) WITHOUT ROWID;
+        """,
+    )
+    conn.execute(ENTITY_ARTICLES_FROM_MENTIONS.format(where=""))
+    conn.execute(ENTITY_MONTHS_FROM_ARTICLES)
+    conn.execute(ENTITY_ALIASES_FROM_MENTIONS)
+    # Looking a name up: the spellings and canonical names of entities, not every mention of them.
+    conn.execute("CREATE INDEX entity_aliases_canonical_folded ON entity_aliases (casefold(canonical))")
+    conn.execute("CREATE INDEX entity_aliases_text_folded ON entity_aliases (casefold(text))")
+    # The roles of a person grouped by (role, org) straight from an index, without reading the rows.
+    conn.execute("CREATE INDEX roles_person_entity_role ON roles (person_entity_id, role, org, date_start, date, party)")
+    # A speaker's quotes in the order of the quote pages (article date, article, position) from an index.
+    conn.execute("ALTER TABLE quotes ADD COLUMN date_start TEXT")
+    conn.execute("UPDATE quotes SET date_start = (SELECT a.date_start FROM articles a WHERE a.id = quotes.article_id)")
+    conn.execute('CREATE INDEX quotes_speaker_entity_date ON quotes (speaker_entity_id, date_start, article_id, start, "end")')
+    conn.execute("DROP INDEX quotes_speaker_entity")
+    # Role records of a person in date order straight from an index (the API gives a bounded page of them).
+    conn.execute("CREATE INDEX roles_person_entity_date ON roles (person_entity_id, date_start, article_id, start)")
+    conn.execute("DROP INDEX roles_person_entity")
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
