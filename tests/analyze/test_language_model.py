@@ -179,3 +179,31 @@ def test_party_name_before_full_stop_ends_the_sentence(nlp):
     assert [s.text for s in doc.sents] == [
         "Han er nestleder i Frp.", "Det sa han i går.", "Hun kommer fra Ap.", "Hun sa nei."]
     assert "Frp." not in [t.text for t in doc]
+
+
+def test_cached_floret_vectors_equal_spacys(nlp, seed_docs):
+    """The pipeline's vector cache returns exactly spaCy's floret vectors, also
+    after the cache has filled up and been emptied."""
+    import numpy
+    from spacy.vectors import Vectors
+
+    from sporbar.analyze.fast_vectors import CachedFloretVectors
+
+    shipped = nlp.vocab.vectors
+    assert isinstance(shipped, CachedFloretVectors)
+    small = CachedFloretVectors.wrap(shipped)
+    small.capacity = 50
+    for doc in seed_docs.values():
+        for sent in doc.sents:
+            keys = [t.orth for t in sent]
+            assert numpy.array_equal(small.get_batch(keys), Vectors.get_batch(shipped, keys))
+    assert 0 < len(small._rows) <= 50
+
+
+def test_line_breaks_start_sentences(nlp):
+    doc = nlp("Utenriksministeren kom i går\n\n– IS er svekket, sa han.\nGro Holm\n\nTillerson svarte.")
+    sents = [s.text.strip() for s in doc.sents]
+    assert "– IS er svekket, sa han." in sents
+    assert "Gro Holm" in sents
+    assert sents[-1] == "Tillerson svarte."
+    assert not any("\n" in s for s in sents)

@@ -27,6 +27,7 @@ from thinc.api import get_current_ops, set_current_ops
 
 from . import consistency, lemma_lookup, paragraphs  # noqa: F401  (register the custom factories)
 from .fast_ops import NumpyBlasOps
+from .fast_vectors import CachedFloretVectors
 
 MODEL_NAME = "nb_sporbar"
 MODEL_VERSION = "0.2.0"
@@ -70,5 +71,7 @@ def load(*, exclude: Optional[tuple] = None) -> Language:
                 nlp = spacy.load(path, exclude=list(key))
             finally:
                 set_current_ops(previous)
+            if nlp.vocab.vectors.mode == "floret":
+                nlp.vocab.vectors = CachedFloretVectors.wrap(nlp.vocab.vectors)
             _cache[key] = nlp
     return nlp

@@ -10,6 +10,8 @@ line ("– IS er ...") in the same sentence as the words after it.
 """
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,17 +22,26 @@ DASHES = {"–", "—", "-", "―"}
 class LineBreaks:
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
-        for i in range(n - 1):
-            tok = doc[i]
-            if tok.is_space and "\n" in tok.text:
-                if i > 0:
-                    tok.is_sent_start = False  # the break stays with the sentence before it
-                nxt = doc[i + 1]
-                if nxt.is_space:
-                    continue
-                nxt.is_sent_start = True
-                if nxt.text in DASHES and i + 2 < n and not doc[i + 2].is_space:
-                    doc[i + 2].is_sent_start = False
+        if n < 2:
+            return doc
+        # sentence starts are set through one array: Token.is_sent_start's setter
+        # rescans the whole doc on every call
+        starts = doc.to_array(SENT_START).astype(numpy.int64)
+        changed = False
+        # only whitespace tokens can hold a line break: visit those, not every token
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)[: n - 1]).tolist():
+            if "\n" not in doc[i].text:
+                continue
+            changed = True
+            if i > 0:
+                starts[i] = -1  # the break stays with the sentence before it
+            if doc[i + 1].is_space:
+                continue
+            starts[i + 1] = 1
+            if doc[i + 1].text in DASHES and i + 2 < n and not doc[i + 2].is_space:
+                starts[i + 2] = -1
+        if changed:
+            doc.from_array([SENT_START], starts.view(numpy.uint64))
         return doc
 
 
