@@ -23,7 +23,7 @@ class CachedFloretVectors(Vectors):
     capacity = 20_000
 
     @classmethod
-    def wrap(cls, vectors: Vectors) -> "CachedFloretVectors":
+    def wrap(cls, vectors: Vectors) -> CachedFloretVectors:
         """The same table (shared data, same hashing settings) with a cache."""
         cfg = vectors._get_cfg()  # floret settings: minn, maxn, hash_count, …
         new = cls(
