@@ -148,6 +148,19 @@ def test_document_consistency_component(nlp):
         ("Kari Nordmann", "PER"), ("Nordmann", "PER"), ("Nordmanns", "PER")]
 
 
+def test_country_tagged_as_person_becomes_a_place(nlp):
+    from spacy.tokens import Span
+
+    from sporbar.analyze.consistency import DocConsistency
+
+    doc = nlp.make_doc("Chiles regjering møtte Peru og Kari Norge i Oslo.")
+    # a country or its genitive tagged PER becomes a place; a person's name that holds one stays
+    doc.ents = [Span(doc, 0, 1, label="PER"), Span(doc, 3, 4, label="PER"), Span(doc, 5, 7, label="PER")]
+    doc = DocConsistency()(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Chiles", "GPE_LOC"), ("Peru", "GPE_LOC"), ("Kari Norge", "PER")]
+
+
 @pytest.mark.parametrize("text,tagged,person,other", [
     ("Lederen Abu Bakr al-Baghdadi er savnet.", 2, "Abu Bakr al-Baghdadi", None),
     ("Han møtte Osama bin Laden i 1996.", 1, "Osama bin Laden", None),
