@@ -33,9 +33,19 @@ from sporbar.store.migrations import (
     ENTITY_ALIASES_FROM_MENTIONS,
     ENTITY_ARTICLES_FROM_MENTIONS,
     ENTITY_MONTHS_FROM_ARTICLES,
+    ROLE_HOLDERS_FROM_ROLES,
+    name_key,
 )
 
 _CHUNK = 500
+# An article's date spans at most a year (date_end - date_start, year precision): a statement overlapping a date
+# range starts at most this many days before it, which bounds the index range that finds them.
+MAX_DATE_SPAN_DAYS = 366
+_ROLE_ORDER = "date_start, article_id, start, id"
+_ROLE_COLUMNS = (
+    'article_id, date, person, person_entity_id, role, org, party, start, "end", date_start, date_end, person_start,'
+    " person_end, extractor, id"
+)
 # The related-people list of an entity page looks at the entity's most recent articles, not all of them: a name in
 # 7,000 articles would otherwise group every mention of every one of those articles on each request.
 RELATED_RECENT_ARTICLES = 300
@@ -217,6 +227,7 @@ class SQLStore:
         """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
         now = _now()
         aliases_before = self._alias_counts([a.id for a in articles])
+        holder_groups = self._role_groups([a.id for a in articles])
         # Texts may move between ids within one batch: free every old hash first (text_hash is unique).
         self._executemany(
             "UPDATE articles SET text_hash = 'pending:' || id WHERE id = ?", [(a.id,) for a in articles]
@@ -236,6 +247,7 @@ class SQLStore:
             for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
                 self._cursor(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
         self._refresh_entity_summaries([a.id for a in articles], aliases_before)
+        self._refresh_role_holders(holder_groups)
 
     @staticmethod
     def _row(a: Article, now: str) -> tuple[Any, ...]:
@@ -419,6 +431,7 @@ class SQLStore:
             if not fresh:
                 return
             aliases_before = self._alias_counts(list(fresh))
+            holder_groups = self._role_groups(list(fresh))
             for chunk in _chunks(list(fresh)):
                 marks = ",".join("?" * len(chunk))
                 for table in ("sentences", "mentions", "quotes", "roles", "numbers", "times"):
@@ -427,14 +440,15 @@ class SQLStore:
             self._insert_rows(
                 "roles",
                 ("article_id", "date", "date_start", "date_end", "person", "person_entity_id", "person_start", "person_end",
-                 "role", "org", "party", "start", "end", "extractor"),
+                 "role", "org", "party", "start", "end", "extractor", "person_key"),
                 [
                     (a.article_id, *current[a.article_id][1:], r.person, r.person_entity_id, r.person_start, r.person_end,
-                     r.role, r.org, r.party, r.start, r.end, a.model)
+                     r.role, r.org, r.party, r.start, r.end, a.model, name_key(r.person))
                     for a in items for r in a.roles if _valid_span(r.start, r.end)
                 ],
                 skip_conflicts=True,
             )
+            self._refresh_role_holders(holder_groups | self._role_groups(list(fresh)))
             self._insert_rows(
                 "times",
                 ("article_id", "start", "end", "text", "value", "precision", "kind", "extractor"),
@@ -958,7 +972,144 @@ class SQLStore:
         self._cursor("UPDATE mentions SET entity_id = ?, canonical = ? WHERE entity_id = ?", (new_id, canonical, old_id))
         self._refresh_entity_summaries(articles, aliases_before)
         self._cursor("UPDATE quotes SET speaker_entity_id = ?, speaker = ? WHERE speaker_entity_id = ?", (new_id, canonical, old_id))
-        self._cursor("UPDATE roles SET person_entity_id = ?, person = ? WHERE person_entity_id = ?", (new_id, canonical, old_id))
+        holder_groups = {
+            (role, org, key) for role, org, key in self._cursor(
+                "SELECT DISTINCT role, org, person_key FROM roles WHERE person_entity_id = ?", (old_id,)
+            )
+        }
+        self._cursor(
+            "UPDATE roles SET person_entity_id = ?, person = ?, person_key = ? WHERE person_entity_id = ?",
+            (new_id, canonical, name_key(canonical), old_id),
+        )
+        self._refresh_role_holders(holder_groups | {(role, org, name_key(canonical)) for role, org, _ in holder_groups})
+
+    # -- role holders ----------------------------------------------------------------
+
+    def _role_groups(self, article_ids: Sequence[str]) -> set[tuple[str, str | None, str]]:
+        """The (role, org, person key) groups the role statements of some articles belong to."""
+        return {
+            (role, org, key)
+            for role, org, key in self._select_in(
+                "SELECT DISTINCT role, org, person_key FROM roles WHERE article_id IN ({marks})", list(dict.fromkeys(article_ids))
+            )
+            if key is not None
+        }
+
+    @staticmethod
+    def _group_filter(org: str | None, prefix: str = "") -> str:
+        return f"{prefix}role = ? AND {prefix}org {'= ?' if org is not None else 'IS NULL'} AND {prefix}person_key = ?"
+
+    @staticmethod
+    def _group_params(role: str, org: str | None, key: str) -> list[Any]:
+        return [role, org, key] if org is not None else [role, key]
+
+    def _refresh_role_holders(self, groups: Iterable[tuple[str, str | None, str]]) -> None:
+        """Count the ``role_holders`` rows of some (role, org, person key) groups again from their statements.
+
+        Call inside ``atomic``, after the statements changed, with the groups of the statements before and after
+        the change: the cost is that of the statements of those groups.
+        """
+        for role, org, key in sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2])):
+            params = self._group_params(role, org, key)
+            self._cursor(f"DELETE FROM role_holders WHERE {self._group_filter(org)}", params)
+            self._cursor(ROLE_HOLDERS_FROM_ROLES.format(where="AND " + self._group_filter(org, "r.")), params)
+
+    def rebuild_role_holders(self) -> None:
+        """Build the role-holder summary again from all the role statements (after a bulk load that bypassed it)."""
+        with self.atomic():
+            self._cursor("DELETE FROM role_holders")
+            self._cursor(ROLE_HOLDERS_FROM_ROLES.format(where=""))
+
+    def role_holder_summaries(self, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+        """Everyone stated to hold ``role`` (of ``org``, any case), one dict per person key, from the summary.
+
+        Each has ``person_key``, ``person`` (the longest spelling, the first one in statement order), ``role``,
+        ``org`` and ``first_seen``/``first_date`` (from the first statement), ``last_seen``/``last_date`` (the
+        first statement with the latest ``date_end``), ``party`` (the first one stated), ``statements`` and
+        ``orgs``: the org spellings the statements use. Statement order is ``date_start, article_id, start, id``
+        as the database orders them; the ties are broken in SQL, so the order is the backend's.
+        """
+        clauses = ["role = ?"]
+        params: list[Any] = [role.lower()]
+        if org:
+            clauses.append("casefold(org) = ?")
+            params.append(org.casefold())
+        rows = self._cursor(
+            "SELECT person_key, org, statements, role, first_date_start, first_date, last_date_end, last_date, person, party,"
+            " row_number() OVER (PARTITION BY person_key ORDER BY first_date_start, first_article_id, first_start, first_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY last_date_end DESC, last_date_start, last_article_id,"
+            " last_start, last_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY length(person) DESC, person_date_start, person_article_id,"
+            " person_start, person_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY CASE WHEN party IS NULL THEN 1 ELSE 0 END, party_date_start,"
+            " party_article_id, party_start, party_id)"
+            f" FROM role_holders WHERE {' AND '.join(clauses)}",
+            params,
+        ).fetchall()
+        holders: dict[str, dict[str, Any]] = {}
+        for key, org_, statements, role_, first_start, first_date, last_end, last_date, person, party, f, l, p, y in rows:
+            holder = holders.setdefault(key, {"person_key": key, "statements": 0, "orgs": []})
+            holder["statements"] += int(statements)
+            holder["orgs"].append(org_)
+            if f == 1:
+                holder.update(role=role_, org=org_, first_seen=first_start, first_date=first_date)
+            if l == 1:
+                holder.update(last_seen=last_end, last_date=last_date)
+            if p == 1:
+                holder["person"] = person
+            if y == 1:
+                holder["party"] = party
+        return list(holders.values())
+
+    def holder_roles(
+        self,
+        role: str,
+        orgs: Sequence[str | None],
+        person_key: str,
+        *,
+        head: int = 0,
+        tail: int = 0,
+        around: tuple[dt.date, dt.date] | None = None,
+        near: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Some role statements of one holder (a person key under some org spellings), in statement order.
+
+        The first ``head`` and the last ``tail`` statements; and with ``around``, the candidates for the ``near``
+        statements nearest that date range: the first ``near`` that overlap it, the first ``near`` after it and the
+        ``near`` that end latest before it. Each is an index range (``roles_holder``, ``roles_holder_end``) per
+        org spelling, so the cost is that of the statements returned, not of all the holder's statements.
+        Rows are export rows plus ``id``.
+        """
+        parts: list[str] = []
+        params: list[Any] = []
+        order = _ROLE_ORDER
+        backwards = "date_start DESC, article_id DESC, start DESC, id DESC"
+        for org in dict.fromkeys(orgs):
+            group, group_params = self._group_filter(org), self._group_params(role, org, person_key)
+            ranges: list[tuple[str, list[Any], str, int]] = []
+            if head:
+                ranges.append(("", [], order, head))
+            if tail:
+                ranges.append(("", [], backwards, tail))
+            if around is not None and near:
+                start, end = around[0].isoformat(), around[1].isoformat()
+                earliest = (around[0] - dt.timedelta(days=MAX_DATE_SPAN_DAYS)).isoformat()
+                ranges.append((" AND date_start >= ? AND date_start <= ? AND date_end >= ?", [earliest, end, start], order, near))
+                ranges.append((" AND date_start > ?", [end], order, near))
+                ranges.append((" AND date_end < ?", [start], f"date_end DESC, {order}", near))
+            for extra, extra_params, ordering, limit in ranges:
+                parts.append(
+                    f"SELECT * FROM (SELECT {_ROLE_COLUMNS} FROM roles WHERE {group}{extra} ORDER BY {ordering} LIMIT ?) p{len(parts)}"
+                )
+                params.extend([*group_params, *extra_params, limit])
+        if not parts:
+            return []
+        rows = self._cursor(f"SELECT * FROM ({' UNION '.join(parts)}) u ORDER BY {order}", params).fetchall()
+        names = [
+            "article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end",
+            "date_start", "date_end", "person_start", "person_end", "extractor", "id",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # -- entity summaries ----------------------------------------------------------
 
