@@ -1047,17 +1047,19 @@ class SQLStore:
             params,
         ).fetchall()
         holders: dict[str, dict[str, Any]] = {}
-        for key, org_, statements, role_, first_start, first_date, last_end, last_date, person, party, f, l, p, y in rows:
+        for row in rows:
+            key, org_, statements, role_, first_start, first_date, last_end, last_date, person, party = row[:10]
+            first, last, longest, with_party = row[10:]
             holder = holders.setdefault(key, {"person_key": key, "statements": 0, "orgs": []})
             holder["statements"] += int(statements)
             holder["orgs"].append(org_)
-            if f == 1:
+            if first == 1:
                 holder.update(role=role_, org=org_, first_seen=first_start, first_date=first_date)
-            if l == 1:
+            if last == 1:
                 holder.update(last_seen=last_end, last_date=last_date)
-            if p == 1:
+            if longest == 1:
                 holder["person"] = person
-            if y == 1:
+            if with_party == 1:
                 holder["party"] = party
         return list(holders.values())
 
