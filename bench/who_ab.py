@@ -3,7 +3,7 @@
 The old `who` (commit BASE's ``src/sporbar/query/who.py``: every statement of the role read with
 ``store.roles(role=, org=)`` and grouped in Python) and the new one (the role-holder summary of schema 12 and
 index ranges per holder) run alternately on the same store under the same load, on the same calls: every
-(role, org) pair of the roles in the store's first S articles (the sample `bench/scale.py` copied onto every
+(role, org) pair, and every role without an org, of the roles in the sample articles (the sample `bench/scale.py` copied onto every
 article) with a seeded random month 1998–2019, as `bench/scale.py` asks them. Every answer of the two is compared
 (they must be equal); p50/p95 per round and code, and of the role page (``role_holders`` with evidence).
 
@@ -66,13 +66,14 @@ def main() -> int:
     if args.sample_file:
         sample = [json.loads(line)["id"] for line in args.sample_file.read_text(encoding="utf-8").splitlines()]
         marks = ",".join("?" * len(sample))
-        rows = store.run_sql(f"SELECT role, org FROM roles WHERE article_id IN ({marks}) AND org IS NOT NULL", sample)
+        rows = store.run_sql(f"SELECT role, org FROM roles WHERE article_id IN ({marks})", sample)
     else:
-        rows = store.run_sql("SELECT role, org FROM roles WHERE org IS NOT NULL")
-    pairs = sorted({(r, o) for r, o in rows})
+        rows = store.run_sql("SELECT role, org FROM roles")
+    # Each role with an org, and each role without one (every holder of the role, whatever the org).
+    pairs = sorted({(r, o) for r, o in rows if o}) + sorted({(r, None) for r, _ in rows})
     rng = random.Random(args.seed)
     calls = [(role, org, f"{rng.randint(1998, 2019)}-{rng.randint(1, 12):02d}") for role, org in (rng.choice(pairs) for _ in range(args.calls))]
-    statements = {p: int(store.run_sql("SELECT count(*) FROM roles WHERE role = ? AND org = ?", p)[0][0]) for p in pairs}
+    statements = {(r, o): len(store.roles(role=r, org=o)) for r, o in pairs}
     print(f"{len(pairs)} (role, org) pairs; statements per pair: median {sorted(statements.values())[len(pairs) // 2]:,},"
           f" max {max(statements.values()):,}; load {os.getloadavg()}", flush=True)
 

@@ -448,7 +448,10 @@ class SQLStore:
                 ],
                 skip_conflicts=True,
             )
-            self._refresh_role_holders(holder_groups | self._role_groups(list(fresh)))
+            # Groups that lost statements are counted again; groups that only gained some take the new ones in.
+            added = self._role_groups_of_articles(list(fresh))
+            self._refresh_role_holders(holder_groups)
+            self._refresh_role_holders(set(added) - holder_groups, added)
             self._insert_rows(
                 "times",
                 ("article_id", "start", "end", "text", "value", "precision", "kind", "extractor"),
@@ -1003,16 +1006,72 @@ class SQLStore:
     def _group_params(role: str, org: str | None, key: str) -> list[Any]:
         return [role, org, key] if org is not None else [role, key]
 
-    def _refresh_role_holders(self, groups: Iterable[tuple[str, str | None, str]]) -> None:
-        """Count the ``role_holders`` rows of some (role, org, person key) groups again from their statements.
+    def _role_groups_of_articles(self, article_ids: Sequence[str]) -> dict[tuple[str, str | None, str], list[str]]:
+        """``{(role, org, person key): [article ids]}`` for the role statements of some articles."""
+        found: dict[tuple[str, str | None, str], list[str]] = {}
+        for role, org, key, article_id in self._select_in(
+            "SELECT DISTINCT role, org, person_key, article_id FROM roles WHERE article_id IN ({marks})", list(dict.fromkeys(article_ids))
+        ):
+            if key is not None:
+                found.setdefault((role, org, key), []).append(article_id)
+        return found
 
-        Call inside ``atomic``, after the statements changed, with the groups of the statements before and after
-        the change: the cost is that of the statements of those groups.
+    # The statement each summary field comes from: (columns, order, condition). Ties are broken by the database.
+    _HOLDER_PICKS = (
+        ("date_start, date, article_id, start, id", _ROLE_ORDER, ""),
+        ("date_end, date, date_start, article_id, start, id", f"date_end DESC, {_ROLE_ORDER}", ""),
+        ("person, date_start, article_id, start, id", f"length(person) DESC, {_ROLE_ORDER}", ""),
+        ("party, date_start, article_id, start, id", _ROLE_ORDER, " AND party IS NOT NULL AND party <> ''"),
+    )
+
+    def _refresh_role_holders(
+        self, groups: Iterable[tuple[str, str | None, str]], added: dict[tuple[str, str | None, str], list[str]] | None = None
+    ) -> None:
+        """Bring the ``role_holders`` rows of some (role, org, person key) groups in step with their statements.
+
+        Call inside ``atomic``, after the statements changed. Without ``added`` each group is counted again from
+        its statements (after statements were removed or renamed: index ranges, and one pass over the group's
+        statements for the longest spelling). With ``added`` (``{group: [article ids]}``: the groups only gained
+        the statements of those articles), each field is picked among the new statements and the statement the
+        summary already names for it, so taking in new statements costs what they cost, not what the group holds.
         """
-        for role, org, key in sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2])):
-            params = self._group_params(role, org, key)
-            self._cursor(f"DELETE FROM role_holders WHERE {self._group_filter(org)}", params)
-            self._cursor(ROLE_HOLDERS_FROM_ROLES.format(where="AND " + self._group_filter(org, "r.")), params)
+        for group_key in sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2])):
+            role, org, key = group_key
+            group, params = self._group_filter(org), self._group_params(role, org, key)
+            stored = self._cursor(
+                f"SELECT statements, first_id, last_id, person_id, party_id FROM role_holders WHERE {group}", params
+            ).fetchone()
+            articles = added.get(group_key, []) if added is not None else []
+            if added is not None and stored is not None and articles:
+                marks = ",".join("?" * len(articles))
+                candidates = f" AND (article_id IN ({marks}) OR id IN (?, ?, ?, ?))"
+                candidate_params = [*articles, *(int(v) if v is not None else -1 for v in stored[1:])]
+                new = self._cursor(f"SELECT count(*) FROM roles WHERE {group} AND article_id IN ({marks})", [*params, *articles])
+                statements = int(stored[0]) + int(new.fetchone()[0])
+            else:
+                candidates, candidate_params = "", []
+                statements = int(self._cursor(f"SELECT count(*) FROM roles WHERE {group}", params).fetchone()[0])
+            self._cursor(f"DELETE FROM role_holders WHERE {group}", params)
+            if not statements:
+                continue
+            picks = [
+                self._cursor(
+                    f"SELECT {columns} FROM roles WHERE {group}{candidates}{condition} ORDER BY {order} LIMIT 1",
+                    [*params, *candidate_params],
+                ).fetchone()
+                for columns, order, condition in self._HOLDER_PICKS
+            ]
+            first, last, person = picks[0], picks[1], picks[2]
+            party = picks[3] or (None,) * 5
+            self._cursor(
+                "INSERT INTO role_holders (role, org, person_key, statements,"
+                " first_date_start, first_date, first_article_id, first_start, first_id,"
+                " last_date_end, last_date, last_date_start, last_article_id, last_start, last_id,"
+                " person, person_date_start, person_article_id, person_start, person_id,"
+                " party, party_date_start, party_article_id, party_start, party_id)"
+                f" VALUES ({','.join('?' * 25)})",
+                [role, org, key, statements, *first, *last, *person, *party],
+            )
 
     def rebuild_role_holders(self) -> None:
         """Build the role-holder summary again from all the role statements (after a bulk load that bypassed it)."""
