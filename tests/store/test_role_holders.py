@@ -18,7 +18,7 @@ import pytest
 
 import sporbar.query.who as who_module
 from sporbar.api import KnowledgeBase
-from sporbar.query.who import _evidence, who
+from sporbar.query.who import who
 from sporbar.resolve import resolve_archive
 
 # -- the old answer: every statement of the role grouped in Python (the code before schema 12) -------------------
@@ -80,6 +80,21 @@ def _old_nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None,
 
     nearest = sorted(range(len(rows)), key=lambda i: (distance(rows[i]), i))[:limit]
     return [rows[i] for i in sorted(nearest)]
+
+
+def _evidence(store: Any, row: dict[str, Any], article: Any) -> dict[str, Any]:
+    sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
+    text = article.text if article else ""
+    start, end = sentence if sentence else (row["start"], row["end"])
+    return {
+        "article_id": row["article_id"],
+        "date": row["date"],
+        "start": row["start"],
+        "end": row["end"],
+        "text": text[row["start"] : row["end"]],
+        "sentence": text[start:end],
+        "sentence_start": start,
+    }
 
 
 def _old_attach(kb: KnowledgeBase, holders: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None, limit: int) -> None:
@@ -215,3 +230,5 @@ def test_holder_reads_are_bounded(kb: KnowledgeBase, seeds_dir: Path) -> None:
     assert kb.store.holder_roles(role, orgs, key, head=1) == every[:1]
     assert kb.store.holder_roles(role, orgs, key, tail=1) == every[-1:]
     assert kb.store.holder_roles(role, orgs, key) == []
+    stretches = [(r["article_id"], r["start"], r["end"]) for r in every] + [("no such article", 0, 5)]
+    assert kb.store.sentence_spans(stretches) == [kb.store.sentence_span(*s) for s in stretches]

@@ -65,8 +65,10 @@ def attach_evidence(store: Store, holders: list[dict[str, Any]], at: tuple[dt.da
             chosen[number] = _nearest(store.holder_roles(role, orgs, key, around=at, near=EVIDENCE_LIMIT), at)
     ids = sorted({row["article_id"] for rows in chosen.values() for row in rows})
     articles = store.articles_by_id(ids)
+    every = [row for number in range(len(holders)) for row in chosen[number]]
+    sentences = iter(store.sentence_spans([(row["article_id"], row["start"], row["end"]) for row in every]))
     for number, holder in enumerate(holders):
-        holder["evidence"] = [_evidence(store, row, articles.get(row["article_id"])) for row in chosen[number]]
+        holder["evidence"] = [_evidence(row, articles.get(row["article_id"]), next(sentences)) for row in chosen[number]]
 
 
 def _nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
@@ -89,8 +91,7 @@ def _nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None) -> 
     return [rows[i] for i in sorted(nearest)]
 
 
-def _evidence(store: Store, row: dict[str, Any], article: Any) -> dict[str, Any]:
-    sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
+def _evidence(row: dict[str, Any], article: Any, sentence: tuple[int, int] | None) -> dict[str, Any]:
     text = article.text if article else ""
     start, end = sentence if sentence else (row["start"], row["end"])
     return {

@@ -271,6 +271,10 @@ class Store(Protocol):
         """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""
         ...
 
+    def sentence_spans(self, stretches: Sequence[tuple[str, int, int]]) -> list[tuple[int, int] | None]:
+        """``sentence_span`` of many ``(article_id, start, end)`` stretches at once."""
+        ...
+
     def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
         """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
         ...

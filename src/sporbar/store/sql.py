@@ -765,6 +765,19 @@ class SQLStore:
         ).fetchone()
         return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
+    def sentence_spans(self, stretches: Sequence[tuple[str, int, int]]) -> list[tuple[int, int] | None]:
+        """``sentence_span`` of many ``(article_id, start, end)`` stretches: the sentences of their articles in one query."""
+        sentences: dict[str, list[tuple[int, int]]] = {}
+        for article_id, first, last in self._select_in(
+            'SELECT article_id, start, "end" FROM sentences WHERE article_id IN ({marks})', list(dict.fromkeys(a for a, _, _ in stretches))
+        ):
+            sentences.setdefault(article_id, []).append((int(first), int(last)))
+        found: list[tuple[int, int] | None] = []
+        for article_id, start, end in stretches:
+            holding = [(a, b) for a, b in sentences.get(article_id, ()) if a < max(end, start + 1) and b > start]
+            found.append((min(a for a, _ in holding), max(b for _, b in holding)) if holding else None)
+        return found
+
     def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
         """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
         folded = name.casefold()
@@ -1017,11 +1030,12 @@ class SQLStore:
         return found
 
     # The statement each summary field comes from: (columns, order, condition). Ties are broken by the database.
+    # The group's columns lead the ORDER BY so that PostgreSQL uses the index order for ``org IS NULL`` too.
     _HOLDER_PICKS = (
-        ("date_start, date, article_id, start, id", _ROLE_ORDER, ""),
-        ("date_end, date, date_start, article_id, start, id", f"date_end DESC, {_ROLE_ORDER}", ""),
+        ("date_start, date, article_id, start, id", f"role, org, person_key, {_ROLE_ORDER}", ""),
+        ("date_end, date, date_start, article_id, start, id", f"role, org, person_key, date_end DESC, {_ROLE_ORDER}", ""),
         ("person, date_start, article_id, start, id", f"length(person) DESC, {_ROLE_ORDER}", ""),
-        ("party, date_start, article_id, start, id", _ROLE_ORDER, " AND party IS NOT NULL AND party <> ''"),
+        ("party, date_start, article_id, start, id", f"role, org, person_key, {_ROLE_ORDER}", " AND party IS NOT NULL AND party <> ''"),
     )
 
     def _refresh_role_holders(
@@ -1145,20 +1159,23 @@ class SQLStore:
         parts: list[str] = []
         params: list[Any] = []
         order = _ROLE_ORDER
-        backwards = "date_start DESC, article_id DESC, start DESC, id DESC"
+        # The group's own columns lead each ORDER BY: with ``org IS NULL`` PostgreSQL delivers the index order only
+        # when they are named (it does not count IS NULL as an equality), and sorts the whole range otherwise.
+        forwards = f"role, org, person_key, {_ROLE_ORDER}"
+        backwards = "role DESC, org DESC, person_key DESC, date_start DESC, article_id DESC, start DESC, id DESC"
         for org in dict.fromkeys(orgs):
             group, group_params = self._group_filter(org), self._group_params(role, org, person_key)
             ranges: list[tuple[str, list[Any], str, int]] = []
             if head:
-                ranges.append(("", [], order, head))
+                ranges.append(("", [], forwards, head))
             if tail:
                 ranges.append(("", [], backwards, tail))
             if around is not None and near:
                 start, end = around[0].isoformat(), around[1].isoformat()
                 earliest = (around[0] - dt.timedelta(days=MAX_DATE_SPAN_DAYS)).isoformat()
-                ranges.append((" AND date_start >= ? AND date_start <= ? AND date_end >= ?", [earliest, end, start], order, near))
-                ranges.append((" AND date_start > ?", [end], order, near))
-                ranges.append((" AND date_end < ?", [start], f"date_end DESC, {order}", near))
+                ranges.append((" AND date_start >= ? AND date_start <= ? AND date_end >= ?", [earliest, end, start], forwards, near))
+                ranges.append((" AND date_start > ?", [end], forwards, near))
+                ranges.append((" AND date_end < ?", [start], f"role, org, person_key, date_end DESC, {order}", near))
             for extra, extra_params, ordering, limit in ranges:
                 parts.append(
                     f"SELECT * FROM (SELECT {_ROLE_COLUMNS} FROM roles WHERE {group}{extra} ORDER BY {ordering} LIMIT ?) p{len(parts)}"
