@@ -216,6 +216,11 @@ def copy_facts(kb: sporbar.KnowledgeBase, analyses: list) -> int:  # type: ignor
         copied_columns["quotes"] = _COPIED["quotes"] | {"date_start": "a.date_start"}
     except Exception:  # noqa: BLE001, S110
         pass
+    try:  # role statements carry their person key from schema 12 (the role-holder summary groups by it)
+        store.run_sql("SELECT person_key FROM roles LIMIT 0")
+        copied_columns["roles"] = _COPIED["roles"] | {"person_key": "f.person_key"}
+    except Exception:  # noqa: BLE001, S110
+        pass
     started = time.perf_counter()
     for k, sample_id in enumerate(sample_ids):
         with store.atomic():
@@ -236,6 +241,10 @@ def copy_facts(kb: sporbar.KnowledgeBase, analyses: list) -> int:  # type: ignor
         summary_started = time.perf_counter()
         store.rebuild_entity_summaries()
         print(f"  entity summary rebuilt in {time.perf_counter() - summary_started:,.1f} s", flush=True)
+    if hasattr(store, "rebuild_role_holders"):
+        summary_started = time.perf_counter()
+        store.rebuild_role_holders()
+        print(f"  role-holder summary rebuilt in {time.perf_counter() - summary_started:,.1f} s", flush=True)
     if store.backend == "postgres":
         store.run_sql("ANALYZE")  # what autovacuum would do shortly after a bulk load
     return copied
@@ -401,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
         timed(who_calls[:WARMUP], lambda c: kb.who(c[0], org=c[1], at=c[2]))
         results["who"] = summarise(timed(who_calls[WARMUP:], lambda c: kb.who(c[0], org=c[1], at=c[2])))
         results["who"]["distinct_role_org_pairs"] = len(roles)
+        # The role page (web /roles/ROLE, `kb.role_holders`): every holder of the role (of the org) with evidence.
+        timed(who_calls[:WARMUP], lambda c: kb.role_holders(c[0], org=c[1]))
+        results["role_page"] = summarise(timed(who_calls[WARMUP:], lambda c: kb.role_holders(c[0], org=c[1])))
         names = Counter(m.canonical for a in analyses for m in a.mentions if m.label in ("PER", "ORG") and m.canonical)
         picks = [query_rng.choice(sorted(names)) for _ in range(QUERIES + WARMUP)]
         timed(picks[:WARMUP], kb.entity)

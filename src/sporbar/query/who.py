@@ -10,7 +10,6 @@ inferred, with the nearest evidence before and after it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from sporbar.store.interface import Store
@@ -18,39 +17,22 @@ from sporbar.store.interface import Store
 EVIDENCE_LIMIT = 20
 
 
-def _person_key(name: str) -> str:
-    return " ".join(name.lower().split())
-
-
 def role_holders(store: Store, role: str, *, org: str | None = None, with_evidence: bool = True) -> list[dict[str, Any]]:
     """Every person seen in a role (optionally of one org), with first and last dates and evidence, oldest first.
 
-    Without ``with_evidence`` each holder keeps its role rows under ``"_rows"``
-    instead, for ``attach_evidence`` to turn into evidence later (only for the
-    holders an answer needs: the texts are the expensive part).
+    The holders come from the store's role-holder summary (one row per holder and org spelling), not from the
+    role statements. Without ``with_evidence`` each holder keeps what ``attach_evidence`` needs under
+    ``"_holder"`` instead, for evidence later (only for the holders an answer needs: the texts are the
+    expensive part).
     """
-    people: dict[str, dict[str, Any]] = {}
-    evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in store.roles(role=role, org=org):
-        key = _person_key(row["person"])
-        entry = people.setdefault(
-            key,
-            {"person": row["person"], "role": row["role"], "org": row["org"], "party": row["party"],
-             "first_seen": row["date_start"], "last_seen": row["date_end"], "first_date": row["date"], "last_date": row["date"]},
-        )
-        # Keep the fullest spelling of the name seen.
-        if len(row["person"]) > len(entry["person"]):
-            entry["person"] = row["person"]
-        if row["date_start"] < entry["first_seen"]:
-            entry["first_seen"], entry["first_date"] = row["date_start"], row["date"]
-        if row["date_end"] > entry["last_seen"]:
-            entry["last_seen"], entry["last_date"] = row["date_end"], row["date"]
-        entry["party"] = entry["party"] or row["party"]
-        evidence[key].append(row)
     holders = []
-    for key, entry in people.items():
-        entry["_rows"] = evidence[key]
-        holders.append(entry)
+    for summary in store.role_holder_summaries(role, org=org):
+        holders.append(
+            {"person": summary["person"], "role": summary["role"], "org": summary["org"], "party": summary["party"],
+             "first_seen": summary["first_seen"], "last_seen": summary["last_seen"], "first_date": summary["first_date"],
+             "last_date": summary["last_date"],
+             "_holder": (summary["role"], summary["orgs"], summary["person_key"], summary["statements"])}
+        )
     holders.sort(key=lambda h: (h["first_seen"], h["person"]))
     if with_evidence:
         attach_evidence(store, holders)
@@ -58,24 +40,39 @@ def role_holders(store: Store, role: str, *, org: str | None = None, with_eviden
 
 
 def attach_evidence(store: Store, holders: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None = None) -> None:
-    """Turn each holder's role rows into evidence: the statement and its sentence (articles fetched together).
+    """Give each holder its evidence: statements and their sentences (articles fetched together).
 
     A holder seen in thousands of articles gets the ``EVIDENCE_LIMIT`` statements
     nearest the date asked about (without a date: the first and the last ones),
-    in date order; ``statements`` counts them all.
+    in date order; ``statements`` counts them all. Only those statements (and the
+    candidates for the nearest) are read, through index ranges.
     """
     chosen: dict[int, list[dict[str, Any]]] = {}
     for number, holder in enumerate(holders):
-        rows = holder.pop("_rows", [])
-        holder["statements"] = len(rows)
-        chosen[number] = _nearest(rows, at)
+        found = holder.pop("_holder", None)
+        if found is None:
+            holder["statements"], chosen[number] = 0, []
+            continue
+        role, orgs, key, statements = found
+        holder["statements"] = statements
+        if statements <= EVIDENCE_LIMIT:
+            chosen[number] = store.holder_roles(role, orgs, key, head=EVIDENCE_LIMIT)
+        elif at is None:
+            half = EVIDENCE_LIMIT // 2
+            rows = store.holder_roles(role, orgs, key, head=half, tail=half)
+            chosen[number] = rows[:half] + rows[-half:]
+        else:
+            chosen[number] = _nearest(store.holder_roles(role, orgs, key, around=at, near=EVIDENCE_LIMIT), at)
     ids = sorted({row["article_id"] for rows in chosen.values() for row in rows})
     articles = store.articles_by_id(ids)
+    every = [row for number in range(len(holders)) for row in chosen[number]]
+    sentences = iter(store.sentence_spans([(row["article_id"], row["start"], row["end"]) for row in every]))
     for number, holder in enumerate(holders):
-        holder["evidence"] = [_evidence(store, row, articles.get(row["article_id"])) for row in chosen[number]]
+        holder["evidence"] = [_evidence(row, articles.get(row["article_id"]), next(sentences)) for row in chosen[number]]
 
 
 def _nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None) -> list[dict[str, Any]]:
+    """The ``EVIDENCE_LIMIT`` rows nearest ``at`` (ties: the earlier in statement order), in statement order."""
     if len(rows) <= EVIDENCE_LIMIT:
         return rows
     if at is None:
@@ -94,8 +91,7 @@ def _nearest(rows: list[dict[str, Any]], at: tuple[dt.date, dt.date] | None) -> 
     return [rows[i] for i in sorted(nearest)]
 
 
-def _evidence(store: Store, row: dict[str, Any], article: Any) -> dict[str, Any]:
-    sentence = store.sentence_span(row["article_id"], row["start"], row["end"])
+def _evidence(row: dict[str, Any], article: Any, sentence: tuple[int, int] | None) -> dict[str, Any]:
     text = article.text if article else ""
     start, end = sentence if sentence else (row["start"], row["end"])
     return {

@@ -241,11 +241,38 @@ class Store(Protocol):
         """Build the per-entity article and month summaries again from all the mentions."""
         ...
 
+    def rebuild_role_holders(self) -> None:
+        """Build the role-holder summary again from all the role statements."""
+        ...
+
+    def role_holder_summaries(self, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+        """Everyone stated to hold ``role`` (of ``org``), one dict per person key, from the role-holder summary."""
+        ...
+
+    def holder_roles(
+        self,
+        role: str,
+        orgs: Sequence[str | None],
+        person_key: str,
+        *,
+        head: int = 0,
+        tail: int = 0,
+        around: tuple[dt.date, dt.date] | None = None,
+        near: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Some role statements of one holder, in statement order: the first ``head``, the last ``tail`` and the
+        candidates for the ``near`` nearest ``around``."""
+        ...
+
     def story_export_rows(self) -> Iterator[dict[str, Any]]:
         ...
 
     def sentence_span(self, article_id: str, start: int, end: int) -> tuple[int, int] | None:
         """The stored sentences that hold a stretch of text, as one ``(start, end)`` span."""
+        ...
+
+    def sentence_spans(self, stretches: Sequence[tuple[str, int, int]]) -> list[tuple[int, int] | None]:
+        """``sentence_span`` of many ``(article_id, start, end)`` stretches at once."""
         ...
 
     def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:

@@ -28,6 +28,10 @@ class Schema(Protocol):
 
     def execute(self, sql: str) -> Any: ...
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run one statement (``?`` placeholders) once per row."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Migration:
@@ -423,6 +427,94 @@ def _entity_summaries(conn: Schema) -> None:
     conn.execute("CREATE INDEX roles_person_entity_date ON roles (person_entity_id, date_start, article_id, start)")
     conn.execute("DROP INDEX roles_person_entity")
 
+
+def name_key(name: str) -> str:
+    """The key that groups spellings of one person's name: lower case, runs of white space as one space."""
+    return " ".join(name.lower().split())
+
+
+# The role-holder summary, from the role statements: one row per (role, org as written, person key) with the number
+# of statements and, for each of the first statement (in the order date_start, article_id, start, id), the first of
+# those with the latest date_end, the first of those with the longest spelling of the name and the first with a
+# party, that statement's order key and the values `who` reports. ``SQLStore`` recomputes the rows of the groups a
+# change touches, in the same transaction; this statement builds them (``{where}``: a filter on ``roles``, or none).
+_ROLE_ORDER = "date_start, article_id, start, id"
+ROLE_HOLDERS_FROM_ROLES = (
+    "INSERT INTO role_holders (role, org, person_key, statements,"
+    " first_date_start, first_date, first_article_id, first_start, first_id,"
+    " last_date_end, last_date, last_date_start, last_article_id, last_start, last_id,"
+    " person, person_date_start, person_article_id, person_start, person_id,"
+    " party, party_date_start, party_article_id, party_start, party_id)"
+    " SELECT role, org, person_key, max(n),"
+    " max(CASE WHEN f = 1 THEN date_start END), max(CASE WHEN f = 1 THEN date END), max(CASE WHEN f = 1 THEN article_id END),"
+    " max(CASE WHEN f = 1 THEN start END), max(CASE WHEN f = 1 THEN id END),"
+    " max(CASE WHEN l = 1 THEN date_end END), max(CASE WHEN l = 1 THEN date END), max(CASE WHEN l = 1 THEN date_start END),"
+    " max(CASE WHEN l = 1 THEN article_id END), max(CASE WHEN l = 1 THEN start END), max(CASE WHEN l = 1 THEN id END),"
+    " max(CASE WHEN p = 1 THEN person END), max(CASE WHEN p = 1 THEN date_start END), max(CASE WHEN p = 1 THEN article_id END),"
+    " max(CASE WHEN p = 1 THEN start END), max(CASE WHEN p = 1 THEN id END),"
+    " max(CASE WHEN y = 1 AND has_party = 1 THEN party END), max(CASE WHEN y = 1 AND has_party = 1 THEN date_start END),"
+    " max(CASE WHEN y = 1 AND has_party = 1 THEN article_id END), max(CASE WHEN y = 1 AND has_party = 1 THEN start END),"
+    " max(CASE WHEN y = 1 AND has_party = 1 THEN id END)"
+    " FROM (SELECT role, org, person_key, date, date_start, date_end, article_id, start, id, person, party, has_party,"
+    " count(*) OVER (PARTITION BY role, org, person_key) AS n,"
+    f" row_number() OVER (PARTITION BY role, org, person_key ORDER BY {_ROLE_ORDER}) AS f,"
+    f" row_number() OVER (PARTITION BY role, org, person_key ORDER BY date_end DESC, {_ROLE_ORDER}) AS l,"
+    f" row_number() OVER (PARTITION BY role, org, person_key ORDER BY length(person) DESC, {_ROLE_ORDER}) AS p,"
+    f" row_number() OVER (PARTITION BY role, org, person_key, has_party ORDER BY {_ROLE_ORDER}) AS y"
+    " FROM (SELECT r.*, CASE WHEN r.party IS NOT NULL AND r.party <> '' THEN 1 ELSE 0 END AS has_party"
+    " FROM roles r WHERE r.person_key IS NOT NULL {where}) r) t"
+    " GROUP BY role, org, person_key"
+)
+
+
+@migration(12, "role-holder summaries")
+def _role_holders(conn: Schema) -> None:
+    # `who ROLE --org ORG` grouped every statement of the role per person on each request (O(statements): 0.15 s
+    # for 875,000 statements at 1,000,000 articles). The summary answers with one row per holder and org spelling,
+    # and the two indexes give a holder's statements in date order, and nearest a date, as index ranges.
+    conn.execute("ALTER TABLE roles ADD COLUMN person_key TEXT")
+    persons = [row[0] for row in conn.execute("SELECT DISTINCT person FROM roles").fetchall()]
+    conn.executemany("UPDATE roles SET person_key = ? WHERE person = ?", [(name_key(p), p) for p in persons])
+    run_script(
+        conn,
+        """
+        CREATE INDEX roles_holder ON roles (role, org, person_key, date_start, article_id, start, id, date_end);
+        CREATE INDEX roles_holder_end ON roles (role, org, person_key, date_end DESC, date_start, article_id, start, id);
+        CREATE TABLE role_holders (
+            id INTEGER PRIMARY KEY,
+            role TEXT NOT NULL,
+            org TEXT,
+            person_key TEXT NOT NULL,
+            statements INTEGER NOT NULL,
+            first_date_start TEXT NOT NULL,
+            first_date TEXT NOT NULL,
+            first_article_id TEXT NOT NULL,
+            first_start INTEGER NOT NULL,
+            first_id INTEGER NOT NULL,
+            last_date_end TEXT NOT NULL,
+            last_date TEXT NOT NULL,
+            last_date_start TEXT NOT NULL,
+            last_article_id TEXT NOT NULL,
+            last_start INTEGER NOT NULL,
+            last_id INTEGER NOT NULL,
+            person TEXT NOT NULL,
+            person_date_start TEXT NOT NULL,
+            person_article_id TEXT NOT NULL,
+            person_start INTEGER NOT NULL,
+            person_id INTEGER NOT NULL,
+            party TEXT,
+            party_date_start TEXT,
+            party_article_id TEXT,
+            party_start INTEGER,
+            party_id INTEGER
+        );
+        CREATE INDEX role_holders_group ON role_holders (role, org, person_key);
+        CREATE INDEX role_holders_org_folded ON role_holders (role, casefold(org));
+        """,
+    )
+    conn.execute(ROLE_HOLDERS_FROM_ROLES.format(where=""))
+
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
@@ -467,6 +559,9 @@ class SQLiteSchema:
 
     def execute(self, sql: str) -> Any:
         return self.conn.execute(sql)
+
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.executemany(sql, rows)
 
 
 _SCHEMA_TABLE = {

@@ -86,6 +86,11 @@ class _PostgresSchema:
     def execute(self, sql: str) -> Any:
         return self.conn.execute(sql)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_postgres_sql(sql), rows)
+
 
 class PostgresStore(SQLStore):
     """Articles and everything derived from them, in a PostgreSQL database (or one schema of it)."""

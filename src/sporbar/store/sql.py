@@ -33,9 +33,19 @@ from sporbar.store.migrations import (
     ENTITY_ALIASES_FROM_MENTIONS,
     ENTITY_ARTICLES_FROM_MENTIONS,
     ENTITY_MONTHS_FROM_ARTICLES,
+    ROLE_HOLDERS_FROM_ROLES,
+    name_key,
 )
 
 _CHUNK = 500
+# An article's date spans at most a year (date_end - date_start, year precision): a statement overlapping a date
+# range starts at most this many days before it, which bounds the index range that finds them.
+MAX_DATE_SPAN_DAYS = 366
+_ROLE_ORDER = "date_start, article_id, start, id"
+_ROLE_COLUMNS = (
+    'article_id, date, person, person_entity_id, role, org, party, start, "end", date_start, date_end, person_start,'
+    " person_end, extractor, id"
+)
 # The related-people list of an entity page looks at the entity's most recent articles, not all of them: a name in
 # 7,000 articles would otherwise group every mention of every one of those articles on each request.
 RELATED_RECENT_ARTICLES = 300
@@ -217,6 +227,7 @@ class SQLStore:
         """Replace the text and metadata of stored articles whose input changed (call inside ``atomic``)."""
         now = _now()
         aliases_before = self._alias_counts([a.id for a in articles])
+        holder_groups = self._role_groups([a.id for a in articles])
         # Texts may move between ids within one batch: free every old hash first (text_hash is unique).
         self._executemany(
             "UPDATE articles SET text_hash = 'pending:' || id WHERE id = ?", [(a.id,) for a in articles]
@@ -236,6 +247,7 @@ class SQLStore:
             for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
                 self._cursor(f"DELETE FROM {table} WHERE article_id = ?", (a.id,))
         self._refresh_entity_summaries([a.id for a in articles], aliases_before)
+        self._refresh_role_holders(holder_groups)
 
     @staticmethod
     def _row(a: Article, now: str) -> tuple[Any, ...]:
@@ -419,6 +431,7 @@ class SQLStore:
             if not fresh:
                 return
             aliases_before = self._alias_counts(list(fresh))
+            holder_groups = self._role_groups(list(fresh))
             for chunk in _chunks(list(fresh)):
                 marks = ",".join("?" * len(chunk))
                 for table in ("sentences", "mentions", "quotes", "roles", "numbers", "times"):
@@ -427,14 +440,18 @@ class SQLStore:
             self._insert_rows(
                 "roles",
                 ("article_id", "date", "date_start", "date_end", "person", "person_entity_id", "person_start", "person_end",
-                 "role", "org", "party", "start", "end", "extractor"),
+                 "role", "org", "party", "start", "end", "extractor", "person_key"),
                 [
                     (a.article_id, *current[a.article_id][1:], r.person, r.person_entity_id, r.person_start, r.person_end,
-                     r.role, r.org, r.party, r.start, r.end, a.model)
+                     r.role, r.org, r.party, r.start, r.end, a.model, name_key(r.person))
                     for a in items for r in a.roles if _valid_span(r.start, r.end)
                 ],
                 skip_conflicts=True,
             )
+            # Groups that lost statements are counted again; groups that only gained some take the new ones in.
+            added = self._role_groups_of_articles(list(fresh))
+            self._refresh_role_holders(holder_groups)
+            self._refresh_role_holders(set(added) - holder_groups, added)
             self._insert_rows(
                 "times",
                 ("article_id", "start", "end", "text", "value", "precision", "kind", "extractor"),
@@ -748,6 +765,19 @@ class SQLStore:
         ).fetchone()
         return (int(row[0]), int(row[1])) if row and row[0] is not None else None
 
+    def sentence_spans(self, stretches: Sequence[tuple[str, int, int]]) -> list[tuple[int, int] | None]:
+        """``sentence_span`` of many ``(article_id, start, end)`` stretches: the sentences of their articles in one query."""
+        sentences: dict[str, list[tuple[int, int]]] = {}
+        for article_id, first, last in self._select_in(
+            'SELECT article_id, start, "end" FROM sentences WHERE article_id IN ({marks})', list(dict.fromkeys(a for a, _, _ in stretches))
+        ):
+            sentences.setdefault(article_id, []).append((int(first), int(last)))
+        found: list[tuple[int, int] | None] = []
+        for article_id, start, end in stretches:
+            holding = [(a, b) for a, b in sentences.get(article_id, ()) if a < max(end, start + 1) and b > start]
+            found.append((min(a for a, _ in holding), max(b for _, b in holding)) if holding else None)
+        return found
+
     def find_entities(self, name: str) -> list[tuple[str, str, str, int]]:
         """Entities whose canonical name or any alias matches ``name``: ``(entity_id, canonical, label, mentions)``."""
         folded = name.casefold()
@@ -958,7 +988,207 @@ class SQLStore:
         self._cursor("UPDATE mentions SET entity_id = ?, canonical = ? WHERE entity_id = ?", (new_id, canonical, old_id))
         self._refresh_entity_summaries(articles, aliases_before)
         self._cursor("UPDATE quotes SET speaker_entity_id = ?, speaker = ? WHERE speaker_entity_id = ?", (new_id, canonical, old_id))
-        self._cursor("UPDATE roles SET person_entity_id = ?, person = ? WHERE person_entity_id = ?", (new_id, canonical, old_id))
+        holder_groups = {
+            (role, org, key) for role, org, key in self._cursor(
+                "SELECT DISTINCT role, org, person_key FROM roles WHERE person_entity_id = ?", (old_id,)
+            )
+        }
+        self._cursor(
+            "UPDATE roles SET person_entity_id = ?, person = ?, person_key = ? WHERE person_entity_id = ?",
+            (new_id, canonical, name_key(canonical), old_id),
+        )
+        self._refresh_role_holders(holder_groups | {(role, org, name_key(canonical)) for role, org, _ in holder_groups})
+
+    # -- role holders ----------------------------------------------------------------
+
+    def _role_groups(self, article_ids: Sequence[str]) -> set[tuple[str, str | None, str]]:
+        """The (role, org, person key) groups the role statements of some articles belong to."""
+        return {
+            (role, org, key)
+            for role, org, key in self._select_in(
+                "SELECT DISTINCT role, org, person_key FROM roles WHERE article_id IN ({marks})", list(dict.fromkeys(article_ids))
+            )
+            if key is not None
+        }
+
+    @staticmethod
+    def _group_filter(org: str | None, prefix: str = "") -> str:
+        return f"{prefix}role = ? AND {prefix}org {'= ?' if org is not None else 'IS NULL'} AND {prefix}person_key = ?"
+
+    @staticmethod
+    def _group_params(role: str, org: str | None, key: str) -> list[Any]:
+        return [role, org, key] if org is not None else [role, key]
+
+    def _role_groups_of_articles(self, article_ids: Sequence[str]) -> dict[tuple[str, str | None, str], list[str]]:
+        """``{(role, org, person key): [article ids]}`` for the role statements of some articles."""
+        found: dict[tuple[str, str | None, str], list[str]] = {}
+        for role, org, key, article_id in self._select_in(
+            "SELECT DISTINCT role, org, person_key, article_id FROM roles WHERE article_id IN ({marks})", list(dict.fromkeys(article_ids))
+        ):
+            if key is not None:
+                found.setdefault((role, org, key), []).append(article_id)
+        return found
+
+    # The statement each summary field comes from: (columns, order, condition). Ties are broken by the database.
+    # The group's columns lead the ORDER BY so that PostgreSQL uses the index order for ``org IS NULL`` too.
+    _HOLDER_PICKS = (
+        ("date_start, date, article_id, start, id", f"role, org, person_key, {_ROLE_ORDER}", ""),
+        ("date_end, date, date_start, article_id, start, id", f"role, org, person_key, date_end DESC, {_ROLE_ORDER}", ""),
+        ("person, date_start, article_id, start, id", f"length(person) DESC, {_ROLE_ORDER}", ""),
+        ("party, date_start, article_id, start, id", f"role, org, person_key, {_ROLE_ORDER}", " AND party IS NOT NULL AND party <> ''"),
+    )
+
+    def _refresh_role_holders(
+        self, groups: Iterable[tuple[str, str | None, str]], added: dict[tuple[str, str | None, str], list[str]] | None = None
+    ) -> None:
+        """Bring the ``role_holders`` rows of some (role, org, person key) groups in step with their statements.
+
+        Call inside ``atomic``, after the statements changed. Without ``added`` each group is counted again from
+        its statements (after statements were removed or renamed: index ranges, and one pass over the group's
+        statements for the longest spelling). With ``added`` (``{group: [article ids]}``: the groups only gained
+        the statements of those articles), each field is picked among the new statements and the statement the
+        summary already names for it: rows are read for those only (the group's index range is passed over once per
+        field, index-only: ≈ 5–10 ms for 8,000 statements), never sorted.
+        """
+        for group_key in sorted(groups, key=lambda g: (g[0], g[1] is not None, g[1] or "", g[2])):
+            role, org, key = group_key
+            group, params = self._group_filter(org), self._group_params(role, org, key)
+            stored = self._cursor(
+                f"SELECT statements, first_id, last_id, person_id, party_id FROM role_holders WHERE {group}", params
+            ).fetchone()
+            articles = added.get(group_key, []) if added is not None else []
+            if added is not None and stored is not None and articles:
+                marks = ",".join("?" * len(articles))
+                candidates = f" AND (article_id IN ({marks}) OR id IN (?, ?, ?, ?))"
+                candidate_params = [*articles, *(int(v) if v is not None else -1 for v in stored[1:])]
+                new = self._cursor(f"SELECT count(*) FROM roles WHERE {group} AND article_id IN ({marks})", [*params, *articles])
+                statements = int(stored[0]) + int(new.fetchone()[0])
+            else:
+                candidates, candidate_params = "", []
+                statements = int(self._cursor(f"SELECT count(*) FROM roles WHERE {group}", params).fetchone()[0])
+            self._cursor(f"DELETE FROM role_holders WHERE {group}", params)
+            if not statements:
+                continue
+            picks = [
+                self._cursor(
+                    f"SELECT {columns} FROM roles WHERE {group}{candidates}{condition} ORDER BY {order} LIMIT 1",
+                    [*params, *candidate_params],
+                ).fetchone()
+                for columns, order, condition in self._HOLDER_PICKS
+            ]
+            first, last, person = picks[0], picks[1], picks[2]
+            party = picks[3] or (None,) * 5
+            self._cursor(
+                "INSERT INTO role_holders (role, org, person_key, statements,"
+                " first_date_start, first_date, first_article_id, first_start, first_id,"
+                " last_date_end, last_date, last_date_start, last_article_id, last_start, last_id,"
+                " person, person_date_start, person_article_id, person_start, person_id,"
+                " party, party_date_start, party_article_id, party_start, party_id)"
+                f" VALUES ({','.join('?' * 25)})",
+                [role, org, key, statements, *first, *last, *person, *party],
+            )
+
+    def rebuild_role_holders(self) -> None:
+        """Build the role-holder summary again from all the role statements (after a bulk load that bypassed it)."""
+        with self.atomic():
+            self._cursor("DELETE FROM role_holders")
+            self._cursor(ROLE_HOLDERS_FROM_ROLES.format(where=""))
+
+    def role_holder_summaries(self, role: str, *, org: str | None = None) -> list[dict[str, Any]]:
+        """Everyone stated to hold ``role`` (of ``org``, any case), one dict per person key, from the summary.
+
+        Each has ``person_key``, ``person`` (the longest spelling, the first one in statement order), ``role``,
+        ``org`` and ``first_seen``/``first_date`` (from the first statement), ``last_seen``/``last_date`` (the
+        first statement with the latest ``date_end``), ``party`` (the first one stated), ``statements`` and
+        ``orgs``: the org spellings the statements use. Statement order is ``date_start, article_id, start, id``
+        as the database orders them; the ties are broken in SQL, so the order is the backend's.
+        """
+        clauses = ["role = ?"]
+        params: list[Any] = [role.lower()]
+        if org:
+            clauses.append("casefold(org) = ?")
+            params.append(org.casefold())
+        rows = self._cursor(
+            "SELECT person_key, org, statements, role, first_date_start, first_date, last_date_end, last_date, person, party,"
+            " row_number() OVER (PARTITION BY person_key ORDER BY first_date_start, first_article_id, first_start, first_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY last_date_end DESC, last_date_start, last_article_id,"
+            " last_start, last_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY length(person) DESC, person_date_start, person_article_id,"
+            " person_start, person_id),"
+            " row_number() OVER (PARTITION BY person_key ORDER BY CASE WHEN party IS NULL THEN 1 ELSE 0 END, party_date_start,"
+            " party_article_id, party_start, party_id)"
+            f" FROM role_holders WHERE {' AND '.join(clauses)}",
+            params,
+        ).fetchall()
+        holders: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            key, org_, statements, role_, first_start, first_date, last_end, last_date, person, party = row[:10]
+            first, last, longest, with_party = row[10:]
+            holder = holders.setdefault(key, {"person_key": key, "statements": 0, "orgs": []})
+            holder["statements"] += int(statements)
+            holder["orgs"].append(org_)
+            if first == 1:
+                holder.update(role=role_, org=org_, first_seen=first_start, first_date=first_date)
+            if last == 1:
+                holder.update(last_seen=last_end, last_date=last_date)
+            if longest == 1:
+                holder["person"] = person
+            if with_party == 1:
+                holder["party"] = party
+        return list(holders.values())
+
+    def holder_roles(
+        self,
+        role: str,
+        orgs: Sequence[str | None],
+        person_key: str,
+        *,
+        head: int = 0,
+        tail: int = 0,
+        around: tuple[dt.date, dt.date] | None = None,
+        near: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Some role statements of one holder (a person key under some org spellings), in statement order.
+
+        The first ``head`` and the last ``tail`` statements; and with ``around``, the candidates for the ``near``
+        statements nearest that date range: the first ``near`` that overlap it, the first ``near`` after it and the
+        ``near`` that end latest before it. Each is an index range (``roles_holder``, ``roles_holder_end``) per
+        org spelling, so the cost is that of the statements returned, not of all the holder's statements.
+        Rows are export rows plus ``id``.
+        """
+        parts: list[str] = []
+        params: list[Any] = []
+        order = _ROLE_ORDER
+        # The group's own columns lead each ORDER BY: with ``org IS NULL`` PostgreSQL delivers the index order only
+        # when they are named (it does not count IS NULL as an equality), and sorts the whole range otherwise.
+        forwards = f"role, org, person_key, {_ROLE_ORDER}"
+        backwards = "role DESC, org DESC, person_key DESC, date_start DESC, article_id DESC, start DESC, id DESC"
+        for org in dict.fromkeys(orgs):
+            group, group_params = self._group_filter(org), self._group_params(role, org, person_key)
+            ranges: list[tuple[str, list[Any], str, int]] = []
+            if head:
+                ranges.append(("", [], forwards, head))
+            if tail:
+                ranges.append(("", [], backwards, tail))
+            if around is not None and near:
+                start, end = around[0].isoformat(), around[1].isoformat()
+                earliest = (around[0] - dt.timedelta(days=MAX_DATE_SPAN_DAYS)).isoformat()
+                ranges.append((" AND date_start >= ? AND date_start <= ? AND date_end >= ?", [earliest, end, start], forwards, near))
+                ranges.append((" AND date_start > ?", [end], forwards, near))
+                ranges.append((" AND date_end < ?", [start], f"role, org, person_key, date_end DESC, {order}", near))
+            for extra, extra_params, ordering, limit in ranges:
+                parts.append(
+                    f"SELECT * FROM (SELECT {_ROLE_COLUMNS} FROM roles WHERE {group}{extra} ORDER BY {ordering} LIMIT ?) p{len(parts)}"
+                )
+                params.extend([*group_params, *extra_params, limit])
+        if not parts:
+            return []
+        rows = self._cursor(f"SELECT * FROM ({' UNION '.join(parts)}) u ORDER BY {order}", params).fetchall()
+        names = [
+            "article_id", "date", "person", "person_entity_id", "role", "org", "party", "start", "end",
+            "date_start", "date_end", "person_start", "person_end", "extractor", "id",
+        ]
+        return [dict(zip(names, row, strict=True)) for row in rows]
 
     # -- entity summaries ----------------------------------------------------------
 
