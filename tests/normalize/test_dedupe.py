@@ -49,3 +49,25 @@ def test_short_texts_have_no_fingerprint() -> None:
     assert fingerprint("Kort melding.") is None
     assert len(shingle_hashes("kort")) == 0
     assert shingle_hashes("").dtype == np.uint64
+
+
+def test_batch_fingerprints_equal_datasketch_minhash(ndt_records: list[dict]) -> None:
+    # The vectorised signatures must stay datasketch's: stored fingerprints of earlier runs are compared with new ones.
+    from datasketch import MinHash
+
+    from sporbar.normalize.dedupe import MINHASH_SEED, NUM_PERM, band_keys, fingerprints
+
+    texts = [r["text"] for r in ndt_records[:60]]
+    texts += ["", "kort", "a" * 31, "b" * 200, "ÆRLIG TALT, ØKOKRIM I ÅSGÅRDSTRAND. " * 30, "ΣΟΦΙΑ Σ. İstanbul \u212a " * 20]
+    batch = fingerprints(texts)
+    for text, got in zip(texts, batch, strict=True):
+        hashes = shingle_hashes(text)
+        assert got == fingerprint(text)
+        if len(hashes) == 0 or len(text) < 120:
+            assert got is None
+            continue
+        reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=lambda value: value)
+        reference.update_batch(hashes.tolist())
+        assert got is not None
+        assert np.array_equal(got.signature, reference.hashvalues.astype(np.uint64))
+        assert got.band_keys == band_keys(reference.hashvalues.astype(np.uint64))

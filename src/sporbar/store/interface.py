@@ -293,8 +293,8 @@ class Store(Protocol):
         """Store fingerprints and their band keys (call inside ``atomic``)."""
         ...
 
-    def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
-        """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
+    def band_key_rows(self, batch_size: int = 10_000) -> Iterator[list[tuple[str, bytes | None, bytes | None]]]:
+        """Yield ``(article_id, band keys, signature)`` rows in batches; the signature only where the keys are missing."""
         ...
 
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:

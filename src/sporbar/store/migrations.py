@@ -423,6 +423,15 @@ def _entity_summaries(conn: Schema) -> None:
     conn.execute("CREATE INDEX roles_person_entity_date ON roles (person_entity_id, date_start, article_id, start)")
     conn.execute("DROP INDEX roles_person_entity")
 
+@migration(12, "band keys kept with each fingerprint")
+def _band_keys(conn: Schema) -> None:
+    # A row per band key (16 per article, random keys, a second index and a foreign key) cost the ingest more
+    # than storing the article, and each batch rewrote most of the table's pages. The keys now stay with the
+    # signature, one row per article; an ingest run holds the lookup in memory (``dedupe.BandIndex``).
+    # Rows from before keep NULL keys: they are computed from the signature when read.
+    run_script(conn, "ALTER TABLE article_fingerprints ADD COLUMN band_keys BLOB;\nDROP TABLE fingerprint_bands;")
+
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 
