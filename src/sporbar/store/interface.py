@@ -113,6 +113,10 @@ class Store(Protocol):
     def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
         ...
 
+    def mark_indexed_current(self, ids: Sequence[str]) -> None:
+        """Mark the current revision of these articles as indexed (only the writer, right after an index commit)."""
+        ...
+
     def mark_all_unindexed(self) -> None:
         ...
 

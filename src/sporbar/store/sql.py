@@ -368,6 +368,14 @@ class SQLStore:
                 [(rev, id_, rev) for id_, rev in revisions],
             )
 
+    def mark_indexed_current(self, ids: Sequence[str]) -> None:
+        """Mark the current revision of these articles as indexed (the writer indexed them since their last change)."""
+        with self.atomic():
+            self._executemany(
+                "UPDATE articles SET indexed_revision = revision WHERE id = ? AND indexed_revision <> revision",
+                [(id_,) for id_ in ids],
+            )
+
     def index_identity(self) -> str | None:
         """The identity of the search index that ``indexed_revision`` speaks for (None before the first)."""
         row = self._cursor("SELECT value FROM store_meta WHERE key = 'index_id'").fetchone()
