@@ -26,11 +26,13 @@ from sporbar.models import (
     Analysis,
     Article,
     ArticleDate,
+    DatePrecision,
     Duplicate,
     IngestReport,
     NearDuplicate,
     RawRecord,
     Rejection,
+    SourceLocation,
 )
 from sporbar.normalize import normalize_record
 from sporbar.normalize.dedupe import (
@@ -75,6 +77,41 @@ class PreparedArticle:
 
     article: Article
     fingerprint: Fingerprint | None
+
+    def __reduce__(self) -> tuple[Callable[..., PreparedArticle], tuple[object, ...]]:
+        # Sent from every worker to the writing process: one flat tuple pickles and unpickles in half the time
+        # of the nested frozen dataclasses (whose default state goes through ``dataclasses.fields`` each time).
+        a, fp = self.article, self.fingerprint
+        origin = a.origin
+        return (
+            _prepared_from_state,
+            (
+                a.id, a.date.value, a.date.precision.value, a.text, a.text_hash, a.title, a.source, a.url,
+                a.metadata, origin.path if origin else None, origin.line if origin else None, origin is not None,
+                a.record_hash, fp.signature_data if fp else None, fp.band_keys if fp else None,
+            ),
+        )
+
+
+def _prepared_from_state(
+    id: str, date: str, precision: str, text: str, text_hash: str, title: str | None, source: str | None,
+    url: str | None, metadata: dict[str, object], path: str | None, line: int | None, has_origin: bool,
+    record_hash: str, signature: bytes | None, band_keys: tuple[int, ...] | None,
+) -> PreparedArticle:
+    article = Article(
+        id=id,
+        date=ArticleDate(date, DatePrecision(precision)),
+        text=text,
+        text_hash=text_hash,
+        title=title,
+        source=source,
+        url=url,
+        metadata=metadata,
+        origin=SourceLocation(path, line) if has_origin and path is not None else None,
+        record_hash=record_hash,
+    )
+    found = Fingerprint(signature, band_keys) if signature is not None and band_keys is not None else None
+    return PreparedArticle(article, found)
 
 
 def prepare_records(records: list[RawRecord]) -> list[PreparedArticle | Rejection]:
