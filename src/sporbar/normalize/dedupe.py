@@ -1,11 +1,13 @@
 """Near-duplicate fingerprints: MinHash over character shingles, banded for lookup.
 
 Wire copies reprinted with small edits share most of their text. Each article
-gets a MinHash signature (datasketch) of its 32-letter shingles; the signature
-is cut into bands, and two articles that share any band are candidates,
-confirmed when their estimated Jaccard similarity reaches
-``NEAR_DUPLICATE_THRESHOLD``. The bands are stored, so lookups stay cheap
-across runs without holding an index in memory.
+gets a MinHash signature of its 32-letter shingles (datasketch's ``MinHash``,
+128 permutations, seed 20170301, computed here for a whole batch of texts in
+NumPy with bit-identical results); the signature is cut into 16 bands, and two
+articles that share any band are candidates, confirmed when their estimated
+Jaccard similarity reaches ``NEAR_DUPLICATE_THRESHOLD``. The band keys are
+stored with the signature, one row per article; an ingest run loads them into
+a ``BandIndex`` in memory (≈ 270 bytes per stored article) and adds its own.
 
 Shingles are taken over the text's letters and digits only, lower-cased, with
 everything else dropped: an edit to punctuation, spacing or line breaks does
