@@ -43,3 +43,35 @@ def test_prepared_articles_survive_pickling(ndt_path: Path) -> None:
     _, items = prepare_unit(chunk)
     assert pickle.loads(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)) == items
     assert any(isinstance(item, PreparedArticle) and item.fingerprint is not None for item in items)
+
+
+def test_worker_processes_store_what_one_process_stores(tmp_path: Path, ndt_records: list[dict]) -> None:
+    # The pool path (raw line chunks parsed in worker processes) against the single-process path, on input with
+    # bad lines, an exact duplicate, a near-duplicate and a record without a date, in small batches.
+    import sporbar
+
+    original = max(ndt_records, key=lambda r: len(r["text"]))
+    sentences = original["text"].split("\n")
+    lines = [json.dumps(r, ensure_ascii=False) for r in [original, *(r for r in ndt_records[:80] if r is not original)]]
+    lines[5:5] = ["{broken", json.dumps(dict(original, id="exact-copy")), json.dumps({"id": "x", "text": "Ingen dato her."})]
+    lines.append(json.dumps(dict(original, id="near-copy", text="\n".join(["(NTB) " + sentences[0], *sentences[1:]]))))
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def run(name: str, workers: int) -> tuple:
+        kb = sporbar.open(tmp_path / f"{name}.db")
+        try:
+            report = kb.ingest([str(path)], analyze=False, workers=workers, batch_size=16)
+            rows = kb.store.run_sql("SELECT id, text_hash, record_hash, origin_line FROM articles ORDER BY id")
+            prints = kb.store.run_sql("SELECT article_id, signature, band_keys FROM article_fingerprints ORDER BY article_id")
+            links = kb.store.run_sql("SELECT article_id, other_id, similarity FROM near_duplicates ORDER BY article_id")
+            return (
+                report.read, report.stored, report.near_duplicates, [(r.location.line, r.reason) for r in report.rejected],
+                [(d.article_id, d.duplicate_of) for d in report.duplicates], rows, prints, links,
+            )
+        finally:
+            kb.close()
+
+    single, pooled = run("single", 1), run("pooled", 2)
+    assert pooled == single
+    assert single[2] == 1 and len(single[3]) == 2 and single[4] == [("exact-copy", original["id"])]
