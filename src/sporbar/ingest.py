@@ -395,9 +395,10 @@ def load_band_index(store: Store) -> BandIndex:
             else:
                 keys[row] = band_keys_from_bytes(blob)
         if missing:
-            # Stored before schema 12: the keys follow from the signature.
+            # Stored before schema 12: the keys follow from the signature, and are stored for the next run.
             signatures = np.stack([signature_from_bytes(rows[row][2] or b"") for row in missing])
             keys[missing] = band_key_array(signatures)
+            store.fill_band_keys([(ids[row], keys[row].tobytes()) for row in missing])
         bands.add(ids, keys)
     return bands
 

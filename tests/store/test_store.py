@@ -112,6 +112,8 @@ def test_store_near_duplicate_of_an_earlier_run(kb: KnowledgeBase, tmp_path: Pat
         kb.store.run_sql("UPDATE article_fingerprints SET band_keys = NULL")
     report = kb.ingest([second], analyze=False)
     assert report.stored == 1 and report.near_duplicates == 1
+    # Keys computed from signatures are stored, so later runs read them.
+    assert kb.store.run_sql("SELECT count(*) FROM article_fingerprints WHERE band_keys IS NULL") == [(0,)]
     assert [n.other_id for n in kb.near_duplicates("ntb-copy")] == [original["id"]]
     # Idempotent: the same input again links nothing new and stores nothing.
     again = kb.ingest([first, second], analyze=False)

@@ -301,6 +301,10 @@ class Store(Protocol):
         """Yield ``(article_id, band keys, signature)`` rows in batches; the signature only where the keys are missing."""
         ...
 
+    def fill_band_keys(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """Store band keys computed for fingerprints that have none (stored before schema 12)."""
+        ...
+
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
         """Return ``{article_id: MinHash signature}`` for stored articles."""
         ...

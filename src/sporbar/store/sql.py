@@ -1060,6 +1060,14 @@ class SQLStore:
             yield [(row[0], _blob(row[1]), _blob(row[2])) for row in rows]
             last = rows[-1][0]
 
+    def fill_band_keys(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """Store band keys computed for fingerprints that have none (stored before schema 12)."""
+        with self.atomic():
+            self._executemany(
+                "UPDATE article_fingerprints SET band_keys = ? WHERE article_id = ? AND band_keys IS NULL",
+                [(keys, article_id) for article_id, keys in items],
+            )
+
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
         """Return ``{article_id: MinHash signature}`` for stored articles."""
         rows = self._select_in("SELECT article_id, signature FROM article_fingerprints WHERE article_id IN ({marks})", ids, 900)
