@@ -22,6 +22,7 @@ Usage:
     python bench/ingest_search.py                      # 100,000 articles
     python bench/ingest_search.py --articles 5000      # quick smoke test
     python bench/ingest_search.py --articles N --out DIR --corpus PATH --seed S
+    python bench/ingest_search.py --articles N --ingest-only   # ingest figures only (rate, CPU per article), no searches
     python bench/ingest_search.py --articles N --out DIR --search-only [--repeat R]
         # time the searches again on the store and index an earlier run left in DIR
         # (same N and seed: the same queries); writes OUT/ingest_search-search-only.json;
@@ -321,6 +322,75 @@ def mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
 
+class CpuMeter:
+    """CPU seconds of this process (all its threads) and of every process it starts, while it runs.
+
+    sporbar's preparing workers are grandchildren (forkserver), so ``RUSAGE_CHILDREN`` misses them:
+    a thread reads their ``/proc/PID/stat`` four times a second and keeps each one's last reading.
+    On a shared machine, CPU per article says what the code costs; articles/s also says how busy the machine was.
+    """
+
+    def __init__(self, interval: float = 0.25) -> None:
+        import threading
+
+        self.interval = interval
+        self.ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self.seen: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, float] | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return int(fields[1]), float(fields[11]) + float(fields[12])  # ppid, utime + stime (ticks)
+
+    def _poll(self) -> None:
+        # Walk down from this process through /proc/PID/task/TID/children: a few reads, not a scan of /proc.
+        frontier, found = [os.getpid()], []
+        while frontier:
+            pid = frontier.pop()
+            try:
+                tasks = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tasks:
+                try:
+                    children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+                except OSError:
+                    continue
+                for child in children:
+                    found.append(int(child))
+                    frontier.append(int(child))
+        for pid in found:
+            stat = self._stat(pid)
+            if stat is not None:
+                self.seen[pid] = max(self.seen.get(pid, 0.0), stat[1] / self.ticks)
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.interval):
+            self._poll()
+
+    def __enter__(self) -> CpuMeter:
+        self.started = time.process_time()
+        self.before = dict(self.seen)
+        if Path("/proc/self/stat").exists():
+            self._poll()
+            self.before = dict(self.seen)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.main_s = time.process_time() - self.started
+        if self.thread.is_alive():
+            self.stop.set()
+            self.thread.join()
+            self._poll()
+        self.children_s = sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
 # -- main ------------------------------------------------------------------------
 
 
@@ -337,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         "--search-only",
         action="store_true",
         help="reuse the store and index an earlier run with the same --articles and --seed left in --out; time searches only",
+    )
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="time the ingest and stop (no searches); writes OUT/ingest_search-ingest-only.json",
     )
     parser.add_argument(
         "--repeat",
@@ -415,9 +490,13 @@ def main(argv: list[str] | None = None) -> int:
         if "workers" not in accepted:
             parser.error("this sporbar version has no ingest workers")
         options["workers"] = args.workers
+    load_before = os.getloadavg()
     started = time.perf_counter()
-    report = kb.ingest([corpus_path], **options)
+    with CpuMeter() as cpu:
+        report = kb.ingest([corpus_path], **options)
     ingest_s = time.perf_counter() - started
+    load_after = os.getloadavg()
+    cpu_us = 1e6 * (cpu.main_s + cpu.children_s) / max(report.read, 1)
     rss_after = peak_rss_bytes()
     store_bytes = size_of(db_path) + size_of(Path(f"{db_path}-wal"))
     index_bytes = size_of(index_path)
@@ -428,6 +507,40 @@ def main(argv: list[str] | None = None) -> int:
         f"{ingest_s:.1f} s → {rate:,.0f} articles/s",
         flush=True,
     )
+    print(
+        f"  CPU: main process {cpu.main_s:.1f} s, its worker processes {cpu.children_s:.1f} s → {cpu_us:,.0f} µs per "
+        f"article read; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after",
+        flush=True,
+    )
+
+    if args.ingest_only:
+        kb.close()
+        json_path = out / "ingest_search-ingest-only.json"
+        results = {
+            "benchmark": "bench/ingest_search.py --ingest-only",
+            "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "articles": n,
+            "seed": args.seed,
+            "ingest": {
+                "read": report.read,
+                "stored": report.stored,
+                "near_duplicate_links": report.near_duplicates,
+                "options": options,
+                "wall_seconds": round(ingest_s, 2),
+                "articles_per_s": round(rate, 1),
+                "cpu_main_seconds": round(cpu.main_s, 2),
+                "cpu_worker_seconds": round(cpu.children_s, 2),
+                "cpu_us_per_article": round(cpu_us, 1),
+                "load_average_before": round(load_before[0], 2),
+                "load_average_after": round(load_after[0], 2),
+                "store_bytes": store_bytes,
+                "index_bytes": index_bytes,
+                "peak_rss_bytes": rss_after,
+            },
+        }
+        json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"  store {mb(store_bytes)}, index {mb(index_bytes)}, peak memory {mb(rss_after)}; figures written to {json_path}")
+        return 0
 
     # 3. search
     search = time_searches(kb, queries, args.seed, args.repeat)
@@ -467,6 +580,11 @@ def main(argv: list[str] | None = None) -> int:
             "wall_seconds": round(ingest_s, 2),
             "report_seconds": round(report.seconds, 2),
             "articles_per_s": round(rate, 1),
+            "cpu_main_seconds": round(cpu.main_s, 2),
+            "cpu_worker_seconds": round(cpu.children_s, 2),
+            "cpu_us_per_article": round(cpu_us, 1),
+            "load_average_before": round(load_before[0], 2),
+            "load_average_after": round(load_after[0], 2),
             "store_bytes": store_bytes,
             "index_bytes": index_bytes,
             "peak_rss_bytes": rss_after,
@@ -501,6 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'ingest (no language model)':<34}{'value':>16}{'target':>12}  result")
     print(f"{'  articles/s':<34}{rate:>16,.0f}{'≥ 2,000':>12}  {verdict(ingest_pass)}")
     print(f"{'  wall time':<34}{ingest_s:>14.1f} s")
+    print(f"{'  CPU per article (all processes)':<34}{cpu_us:>13,.0f} µs   (main {cpu.main_s:.1f} s, workers {cpu.children_s:.1f} s)")
     workers = options.get("workers", "sporbar default")
     print(f"{'  workers':<34}{workers!s:>16}")
     print(f"{'  stored / rejected':<34}{f'{report.stored:,} / {len(report.rejected):,}':>16}")

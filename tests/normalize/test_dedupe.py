@@ -49,3 +49,45 @@ def test_short_texts_have_no_fingerprint() -> None:
     assert fingerprint("Kort melding.") is None
     assert len(shingle_hashes("kort")) == 0
     assert shingle_hashes("").dtype == np.uint64
+
+
+def test_batch_fingerprints_equal_datasketch_minhash(ndt_records: list[dict]) -> None:
+    # The vectorised signatures must stay datasketch's: stored fingerprints of earlier runs are compared with new ones.
+    from datasketch import MinHash
+
+    from sporbar.normalize.dedupe import MINHASH_SEED, NUM_PERM, band_keys, fingerprints
+
+    texts = [r["text"] for r in ndt_records[:60]]
+    texts += ["", "kort", "a" * 31, "b" * 200, "ÆRLIG TALT, ØKOKRIM I ÅSGÅRDSTRAND. " * 30, "ΣΟΦΙΑ Σ. İstanbul \u212a " * 20]
+    batch = fingerprints(texts)
+    for text, got in zip(texts, batch, strict=True):
+        hashes = shingle_hashes(text)
+        assert got == fingerprint(text)
+        if len(hashes) == 0 or len(text) < 120:
+            assert got is None
+            continue
+        reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=lambda value: value)
+        reference.update_batch(hashes.tolist())
+        assert got is not None
+        assert np.array_equal(got.signature, reference.hashvalues.astype(np.uint64))
+        assert got.band_keys == band_keys(reference.hashvalues.astype(np.uint64))
+
+
+def test_band_index_finds_what_a_dictionary_finds() -> None:
+    from sporbar.normalize.dedupe import BANDS, BandIndex
+
+    rng = np.random.default_rng(7)
+    index, reference = BandIndex(), {}
+    pool = rng.integers(-(2**63), 2**63 - 1, 3000, dtype=np.int64)  # keys repeat across articles
+    for batch in range(40):
+        ids = [f"a{batch}-{i}" for i in range(int(rng.integers(1, 60)))]
+        keys = rng.choice(pool, size=(len(ids), BANDS))
+        index.add(ids, keys)
+        for article_id, row in zip(ids, keys.tolist(), strict=True):
+            for key in dict.fromkeys(row):
+                reference.setdefault(key, []).append(article_id)
+        asked = np.concatenate([rng.choice(pool, 200), rng.integers(0, 2**40, 50, dtype=np.int64)])
+        found = index.matches(asked)
+        expected = {int(k): reference[int(k)] for k in asked.tolist() if int(k) in reference}
+        assert {k: sorted(set(v)) for k, v in found.items()} == {k: sorted(set(v)) for k, v in expected.items()}
+    assert len(index.levels) < 10

@@ -701,8 +701,17 @@ def build_old_store(source_db: str, target: str, version: int) -> int:
         picked = ", ".join("0" if c == "indexed_revision" else c for c in columns)
         conn.execute("BEGIN")
         conn.execute(f"INSERT INTO articles ({', '.join(columns)}) SELECT {picked} FROM source.articles")
-        conn.execute("INSERT INTO article_fingerprints SELECT * FROM source.article_fingerprints")
-        conn.execute("INSERT INTO fingerprint_bands SELECT * FROM source.fingerprint_bands")
+        conn.execute("INSERT INTO article_fingerprints (article_id, signature) SELECT article_id, signature FROM source.article_fingerprints")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'fingerprint_bands'").fetchone():
+            # Before schema 13 the band keys had a row each; they follow from the signatures.
+            from sporbar.normalize.dedupe import band_keys, signature_from_bytes
+
+            bands = [
+                (key, article_id)
+                for article_id, signature in conn.execute("SELECT article_id, signature FROM article_fingerprints").fetchall()
+                for key in dict.fromkeys(band_keys(signature_from_bytes(signature)))
+            ]
+            conn.executemany("INSERT INTO fingerprint_bands (band_key, article_id) VALUES (?, ?)", bands)
         conn.execute("INSERT INTO near_duplicates SELECT * FROM source.near_duplicates")
         conn.execute("COMMIT")
         conn.execute("DETACH DATABASE source")

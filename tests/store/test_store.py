@@ -97,6 +97,29 @@ def test_store_near_duplicates_linked_both_ways(kb: KnowledgeBase, tmp_path: Pat
     assert kb.near_duplicates(unrelated["id"]) == []
 
 
+@pytest.mark.parametrize("keys_stored", [True, False], ids=["band keys stored", "schema 11 rows: keys from signature"])
+def test_store_near_duplicate_of_an_earlier_run(kb: KnowledgeBase, tmp_path: Path, ndt_records: list[dict], keys_stored: bool) -> None:
+    # The band lookup lives in memory for one run: a later run must find the copy through the stored band keys,
+    # or, for fingerprints stored before schema 13 (no keys), through keys computed from their signatures.
+    original = max(ndt_records, key=lambda r: len(r["text"]))
+    sentences = original["text"].split("\n")
+    copy = dict(original, id="ntb-copy", text="\n".join(["(NTB) " + sentences[0], *sentences[1:]]))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(json.dumps(r) for r in ndt_records[:5] + [original]) + "\n", encoding="utf-8")
+    second.write_text(json.dumps(copy) + "\n", encoding="utf-8")
+    assert kb.ingest([first], analyze=False).near_duplicates == 0
+    if not keys_stored:
+        kb.store.run_sql("UPDATE article_fingerprints SET band_keys = NULL")
+    report = kb.ingest([second], analyze=False)
+    assert report.stored == 1 and report.near_duplicates == 1
+    # Keys computed from signatures are stored, so later runs read them.
+    assert kb.store.run_sql("SELECT count(*) FROM article_fingerprints WHERE band_keys IS NULL") == [(0,)]
+    assert [n.other_id for n in kb.near_duplicates("ntb-copy")] == [original["id"]]
+    # Idempotent: the same input again links nothing new and stores nothing.
+    again = kb.ingest([first, second], analyze=False)
+    assert (again.stored, again.near_duplicates, again.unchanged) == (0, 0, 7)
+
+
 def test_store_changed_article_is_updated_not_duplicated(kb: KnowledgeBase, tmp_path: Path) -> None:
     path = tmp_path / "v.jsonl"
     path.write_text(json.dumps({"id": "sak-1", "date": "2019-02-13", "text": "Første versjon om koalisjonen."}) + "\n")

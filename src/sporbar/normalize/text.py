@@ -32,6 +32,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 # Mojibake of UTF-8 read as Latin-1/Windows-1252 always contains one of these.
 _MOJIBAKE_HINT = re.compile("[ÃÂâ\u0080-\u009fï¿½]")
+_MOJIBAKE_CHARACTERS = frozenset("ÃÂâï¿½" + "".join(chr(c) for c in range(0x80, 0xA0)))
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE_CHARACTERS)) + "]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Only runs of two or more, or whitespace other than a plain space: rewriting every single space was slow.
@@ -48,16 +49,36 @@ _NEEDS_CLEANING = re.compile(
 )
 
 
+# What _needs_cleaning looks for, outside the regular expressions: ASCII controls (all but newline),
+# and the non-ASCII characters of _NEEDS_CLEANING and _MOJIBAKE_HINT.
+_ASCII_CONTROLS = bytes([*range(0x00, 0x0A), *range(0x0B, 0x20), 0x7F])
+_PLAIN_ASCII = bytes(b for b in range(0x80) if b not in _ASCII_CONTROLS)
+_SUSPECT_CHARACTERS = frozenset(
+    "\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "".join(INVISIBLE_CHARACTERS)
+) | _MOJIBAKE_CHARACTERS
+
+
 def _needs_cleaning(text: str) -> bool:
-    return (
-        "  " in text
-        or " \n" in text
-        or "\n " in text
-        or "\n\n\n" in text
-        or "&" in text
-        or _NEEDS_CLEANING.search(text) is not None
-        or _MOJIBAKE_HINT.search(text) is not None
-    )
+    """Say whether ``_NEEDS_CLEANING`` or ``_MOJIBAKE_HINT`` matches, or a spacing the cleaning rewrites occurs.
+
+    Two regular-expression scans cost ≈ 20 µs per article; the same answer comes from C passes
+    over the UTF-8 bytes: drop the harmless ASCII bytes, and look at the few distinct characters left.
+    """
+    if "  " in text or " \n" in text or "\n " in text or "\n\n\n" in text or "&" in text:
+        return True
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate
+    rest = data.translate(None, _PLAIN_ASCII)  # ASCII controls and the bytes of non-ASCII characters
+    if not rest:
+        return False
+    others = rest.translate(None, _ASCII_CONTROLS)
+    if len(others) != len(rest):
+        return True
+    return not _SUSPECT_CHARACTERS.isdisjoint(others.decode("utf-8"))
 
 
 def normalize_text(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -98,6 +99,55 @@ def read_paths(
     ``format`` forces one reader for every file; ``date`` is used for records
     that state none (plain text, HTML pages without a date, JSON without one).
     """
+    for item in _read_inputs(paths, format=format, date=date, progress=progress, lines_per_chunk=None):
+        assert not isinstance(item, JsonLinesChunk)
+        yield item
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLinesChunk:
+    """Consecutive lines of a JSON Lines file, as bytes: parsed where they are prepared (a worker process).
+
+    Reading a large export then costs the reading process a line split per record;
+    decoding, JSON parsing and building records run in parallel with it.
+    """
+
+    path: str
+    first_line: int
+    lines: list[bytes]
+    default_date: str | None
+
+    def records(self) -> Iterator[RawRecord | Rejection]:
+        """The chunk's records and rejections, exactly as ``read_paths`` reads those lines."""
+        return read_jsonl(self._decoded(), self.path, default_date=self.default_date, first_line=self.first_line)
+
+    def _decoded(self) -> Iterator[str]:
+        for number, raw in enumerate(self.lines, start=self.first_line):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
+
+
+def read_chunks(
+    paths: Iterable[str],
+    *,
+    format: str | None = None,
+    date: str | None = None,
+    progress: ReadProgress | None = None,
+    lines_per_chunk: int = 1000,
+) -> Iterator[RawRecord | Rejection | JsonLinesChunk]:
+    """``read_paths``, but a JSON Lines file comes as chunks of raw lines that ``JsonLinesChunk.records`` reads."""
+    return _read_inputs(paths, format=format, date=date, progress=progress, lines_per_chunk=lines_per_chunk)
+
+
+def _read_inputs(
+    paths: Iterable[str],
+    *,
+    format: str | None,
+    date: str | None,
+    progress: ReadProgress | None,
+    lines_per_chunk: int | None,
+) -> Iterator[RawRecord | Rejection | JsonLinesChunk]:
     if format is not None and format not in FORMATS:
         raise UnknownFormat(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     files = list(expand_paths(paths))
@@ -107,9 +157,20 @@ def read_paths(
         if problem is not None:
             yield problem
             continue
-        yield from _read_one(path, format=format, date=date)
+        yield from _read_one(path, format=format, date=date, lines_per_chunk=lines_per_chunk)
         if progress is not None:
             progress.bytes_done += _size(path)
+
+
+def _line_chunks(path: str, date: str | None, size: int) -> Iterator[JsonLinesChunk]:
+    with open(path, "rb") as stream:
+        first = 1
+        while True:
+            lines = list(itertools.islice(stream, size))
+            if not lines:
+                return
+            yield JsonLinesChunk(path, first, lines, date)
+            first += len(lines)
 
 
 def _size(path: str) -> int:
@@ -130,7 +191,9 @@ def _stream_lines(path: str) -> Iterator[str]:
             yield raw.rstrip(b"\r\n").decode("utf-8", errors="surrogateescape")
 
 
-def _read_one(path: str, *, format: str | None, date: str | None) -> Iterator[RawRecord | Rejection]:
+def _read_one(
+    path: str, *, format: str | None, date: str | None, lines_per_chunk: int | None = None
+) -> Iterator[RawRecord | Rejection | JsonLinesChunk]:
     location = SourceLocation(path)
     if path != "-" and not path.endswith(".gz") and (format or detect_format(path, "")) == "jsonl":
         # JSON Lines stream line by line: a large export never has to fit in memory.
@@ -145,6 +208,9 @@ def _read_one(path: str, *, format: str | None, date: str | None) -> Iterator[Ra
             return
         if looks_binary(head):
             yield Rejection(location, "binary file (contains NUL bytes), not text")
+            return
+        if lines_per_chunk is not None:
+            yield from _line_chunks(path, date, lines_per_chunk)
             return
         yield from read_jsonl(_stream_lines(path), path, default_date=date)
         return

@@ -87,14 +87,17 @@ def _check_encodable(value: Any) -> None:
         raise TypeError(f"not a JSON value: {type(value).__name__}")
 
 
-def read_jsonl(text: str | Iterable[str], path: str, *, default_date: str | None) -> Iterator[RawRecord | Rejection]:
+def read_jsonl(
+    text: str | Iterable[str], path: str, *, default_date: str | None, first_line: int = 1
+) -> Iterator[RawRecord | Rejection]:
     """Read one JSON object per line; a bad line is rejected, its neighbours kept.
 
-    ``text`` may be the whole file or an iterator over its lines, so large files stream.
+    ``text`` may be the whole file or an iterator over its lines, so large files stream;
+    ``first_line`` is the number of its first line in the file (a later part of a file).
     """
     # Only "\n" ends a JSON Lines record: U+2028 and friends may appear inside strings.
     lines = (line.rstrip("\r") for line in text.split("\n")) if isinstance(text, str) else text
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         location = SourceLocation(path, number)

@@ -113,6 +113,10 @@ class Store(Protocol):
     def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
         ...
 
+    def mark_indexed_current(self, ids: Sequence[str]) -> None:
+        """Mark the current revision of these articles as indexed (only the writer, right after an index commit)."""
+        ...
+
     def mark_all_unindexed(self) -> None:
         ...
 
@@ -320,8 +324,12 @@ class Store(Protocol):
         """Store fingerprints and their band keys (call inside ``atomic``)."""
         ...
 
-    def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
-        """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
+    def band_key_rows(self, batch_size: int = 10_000) -> Iterator[list[tuple[str, bytes | None, bytes | None]]]:
+        """Yield ``(article_id, band keys, signature)`` rows in batches; the signature only where the keys are missing."""
+        ...
+
+    def fill_band_keys(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """Store band keys computed for fingerprints that have none (stored before schema 13)."""
         ...
 
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:

@@ -515,6 +515,15 @@ def _role_holders(conn: Schema) -> None:
     conn.execute(ROLE_HOLDERS_FROM_ROLES.format(where=""))
 
 
+@migration(13, "band keys kept with each fingerprint")
+def _band_keys(conn: Schema) -> None:
+    # A row per band key (16 per article, random keys, a second index and a foreign key) cost the ingest more
+    # than storing the article, and each batch rewrote most of the table's pages. The keys now stay with the
+    # signature, one row per article; an ingest run holds the lookup in memory (``dedupe.BandIndex``).
+    # Rows from before keep NULL keys: the next ingest computes them from the signature and stores them.
+    run_script(conn, "ALTER TABLE article_fingerprints ADD COLUMN band_keys BLOB;\nDROP TABLE fingerprint_bands;")
+
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

@@ -75,6 +75,8 @@ class SearchIndex:
         self.identity = identity_file.read_text().strip()
         self._register_analyzers()
         self._writer: tantivy.IndexWriter | None = None
+        # Indexing threads of the writer (set before the first write): the ingest of a large input uses two.
+        self.writer_threads = 1
         self._span: tuple[tuple[int, int], int, int] | None = None  # (searcher key, first day, last day)
 
     @staticmethod
@@ -100,7 +102,7 @@ class SearchIndex:
     def _writer_or_open(self) -> tantivy.IndexWriter:
         if self._writer is None:
             try:
-                self._writer = self.index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+                self._writer = self.index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=self.writer_threads)
             except ValueError as exc:
                 raise StoreLocked(f"the search index is being written by another process: {exc}") from None
         return self._writer

@@ -28,7 +28,7 @@ from sporbar.models import (
     Rejection,
     SourceLocation,
 )
-from sporbar.normalize.dedupe import Fingerprint, signature_from_bytes
+from sporbar.normalize.dedupe import Fingerprint, band_keys_bytes, signature_from_bytes
 from sporbar.store.migrations import (
     ENTITY_ALIASES_FROM_MENTIONS,
     ENTITY_ARTICLES_FROM_MENTIONS,
@@ -241,7 +241,6 @@ class SQLStore:
                 row[1:] + (a.record_hash, a.id),
             )
             self._cursor("DELETE FROM article_fingerprints WHERE article_id = ?", (a.id,))
-            self._cursor("DELETE FROM fingerprint_bands WHERE article_id = ?", (a.id,))
             self._cursor("DELETE FROM near_duplicates WHERE article_id = ? OR other_id = ?", (a.id, a.id))
             # Facts derived from the old text would point at the wrong characters now.
             for table in ("analyses", "sentences", "mentions", "quotes", "roles", "numbers", "times", "story_articles"):
@@ -379,6 +378,14 @@ class SQLStore:
             self._executemany(
                 "UPDATE articles SET indexed_revision = ? WHERE id = ? AND revision = ?",
                 [(rev, id_, rev) for id_, rev in revisions],
+            )
+
+    def mark_indexed_current(self, ids: Sequence[str]) -> None:
+        """Mark the current revision of these articles as indexed (the writer indexed them since their last change)."""
+        with self.atomic():
+            self._executemany(
+                "UPDATE articles SET indexed_revision = revision WHERE id = ? AND indexed_revision <> revision",
+                [(id_,) for id_ in ids],
             )
 
     def index_identity(self) -> str | None:
@@ -1258,25 +1265,38 @@ class SQLStore:
     # -- near duplicates -----------------------------------------------------
 
     def add_fingerprints(self, items: Sequence[tuple[str, Fingerprint]]) -> None:
-        """Store fingerprints and their band keys (call inside ``atomic``)."""
+        """Store fingerprints and their band keys, one row per article (call inside ``atomic``)."""
         self._replace_rows(
-            "article_fingerprints", ("article_id", "signature"), ("article_id",), [(id_, fp.signature_bytes()) for id_, fp in items]
-        )
-        self._insert_rows(
-            "fingerprint_bands",
-            ("band_key", "article_id"),
-            list(dict.fromkeys((key, id_) for id_, fp in items for key in fp.band_keys)),
-            skip_conflicts=True,
+            "article_fingerprints",
+            ("article_id", "signature", "band_keys"),
+            ("article_id",),
+            [(id_, fp.signature_bytes(), band_keys_bytes(fp)) for id_, fp in items],
         )
 
-    def band_matches(self, band_keys: Sequence[int]) -> dict[int, list[str]]:
-        """Return ``{band_key: [article_id, ...]}`` for stored articles sharing any of the keys."""
-        found: dict[int, list[str]] = {}
-        for key, article_id in self._select_in(
-            "SELECT band_key, article_id FROM fingerprint_bands WHERE band_key IN ({marks})", band_keys, 900
-        ):
-            found.setdefault(key, []).append(article_id)
-        return found
+    def band_key_rows(self, batch_size: int = 10_000) -> Iterator[list[tuple[str, bytes | None, bytes | None]]]:
+        """Yield ``(article_id, band keys, signature)`` rows in batches; the signature only where the keys are missing.
+
+        Stores kept no band keys with their fingerprints (before schema 13): they are computed from the signature.
+        """
+        last = ""
+        while True:
+            rows = self._cursor(
+                "SELECT article_id, band_keys, CASE WHEN band_keys IS NULL THEN signature END FROM article_fingerprints"
+                " WHERE article_id > ? ORDER BY article_id LIMIT ?",
+                (last, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            yield [(row[0], _blob(row[1]), _blob(row[2])) for row in rows]
+            last = rows[-1][0]
+
+    def fill_band_keys(self, items: Sequence[tuple[str, bytes]]) -> None:
+        """Store band keys computed for fingerprints that have none (stored before schema 13)."""
+        with self.atomic():
+            self._executemany(
+                "UPDATE article_fingerprints SET band_keys = ? WHERE article_id = ? AND band_keys IS NULL",
+                [(keys, article_id) for article_id, keys in items],
+            )
 
     def signatures(self, ids: Sequence[str]) -> dict[str, Any]:
         """Return ``{article_id: MinHash signature}`` for stored articles."""
@@ -1376,6 +1396,11 @@ class SQLStore:
             "ingest_runs": runs,
             "size_bytes": self.size_bytes(),
         }
+
+
+def _blob(value: Any) -> bytes | None:
+    """A BLOB as bytes (PostgreSQL's driver gives ``memoryview``)."""
+    return None if value is None else bytes(value)
 
 
 def _quoted(column: str) -> str:
