@@ -513,6 +513,27 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
+    ingest_figures = {
+        "read": report.read,
+        "stored": report.stored,
+        "rejected": len(report.rejected),
+        "duplicates": len(report.duplicates),
+        "near_duplicate_links": report.near_duplicates,
+        "options": options,
+        "wall_seconds": round(ingest_s, 2),
+        "report_seconds": round(report.seconds, 2),
+        "articles_per_s": round(rate, 1),
+        "cpu_main_seconds": round(cpu.main_s, 2),
+        "cpu_worker_seconds": round(cpu.children_s, 2),
+        "cpu_us_per_article": round(cpu_us, 1),
+        "load_average_before": round(load_before[0], 2),
+        "load_average_after": round(load_after[0], 2),
+        "store_bytes": store_bytes,
+        "index_bytes": index_bytes,
+        "peak_rss_bytes": rss_after,
+        "peak_rss_before_ingest_bytes": rss_before,
+    }
+
     if args.ingest_only:
         kb.close()
         json_path = out / "ingest_search-ingest-only.json"
@@ -521,22 +542,7 @@ def main(argv: list[str] | None = None) -> int:
             "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "articles": n,
             "seed": args.seed,
-            "ingest": {
-                "read": report.read,
-                "stored": report.stored,
-                "near_duplicate_links": report.near_duplicates,
-                "options": options,
-                "wall_seconds": round(ingest_s, 2),
-                "articles_per_s": round(rate, 1),
-                "cpu_main_seconds": round(cpu.main_s, 2),
-                "cpu_worker_seconds": round(cpu.children_s, 2),
-                "cpu_us_per_article": round(cpu_us, 1),
-                "load_average_before": round(load_before[0], 2),
-                "load_average_after": round(load_after[0], 2),
-                "store_bytes": store_bytes,
-                "index_bytes": index_bytes,
-                "peak_rss_bytes": rss_after,
-            },
+            "ingest": ingest_figures,
         }
         json_path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"  store {mb(store_bytes)}, index {mb(index_bytes)}, peak memory {mb(rss_after)}; figures written to {json_path}")
@@ -570,26 +576,7 @@ def main(argv: list[str] | None = None) -> int:
             "build_seconds": round(build_s, 2),
             **corpus,
         },
-        "ingest": {
-            "read": report.read,
-            "stored": report.stored,
-            "rejected": len(report.rejected),
-            "duplicates": len(report.duplicates),
-            "near_duplicate_links": report.near_duplicates,
-            "options": options,
-            "wall_seconds": round(ingest_s, 2),
-            "report_seconds": round(report.seconds, 2),
-            "articles_per_s": round(rate, 1),
-            "cpu_main_seconds": round(cpu.main_s, 2),
-            "cpu_worker_seconds": round(cpu.children_s, 2),
-            "cpu_us_per_article": round(cpu_us, 1),
-            "load_average_before": round(load_before[0], 2),
-            "load_average_after": round(load_after[0], 2),
-            "store_bytes": store_bytes,
-            "index_bytes": index_bytes,
-            "peak_rss_bytes": rss_after,
-            "peak_rss_before_ingest_bytes": rss_before,
-        },
+        "ingest": ingest_figures,
         "queries": query_info,
         "search": search,
         "targets": {
