@@ -172,3 +172,18 @@ def test_search_phrase_matches_through_stems_and_ranks_the_exact_phrase_first(ne
     through_stems = news_kb.search('"mener at"', limit=1000)
     assert exact and set(exact) < {h.article_id for h in through_stems}
     assert {h.article_id for h in through_stems[: len(exact)]} == set(exact)
+
+
+def test_phrase_snippets_highlight_the_phrase_only_where_it_occurs(news_kb: KnowledgeBase) -> None:
+    # "at" is among the commonest words: only the places where "mener at" (or, through the stem, "men at") stands
+    # are highlighted, each word of the phrase once, in order, with nothing but spaces or punctuation between.
+    hits = news_kb.search('"mener at"', limit=20)
+    assert len(hits) >= 5
+    for hit in hits:
+        marks = [hit.snippet.text[h.start : h.end].lower() for h in hit.snippet.highlights]
+        assert marks and len(marks) % 2 == 0, marks
+        pairs = list(zip(hit.snippet.highlights[::2], hit.snippet.highlights[1::2], strict=True))
+        for first, second in pairs:
+            assert hit.snippet.text[first.start : first.end].lower() in {"mener", "men"}
+            assert hit.snippet.text[second.start : second.end].lower() == "at"
+            assert not words(hit.snippet.text[first.end : second.start])
