@@ -2,7 +2,9 @@
 
 Same tables, migrations and queries as the SQLite store (``SQLStore``); what
 differs is here: placeholders, transactions on a pooled connection, bulk
-inserts through COPY, upserts with ``ON CONFLICT``, and the single-writer lock,
+inserts through COPY, upserts with ``ON CONFLICT`` and the index bookkeeping as
+one statement per batch over arrays (a statement per row cost more than the
+rows themselves), ``IN`` lists as ``= ANY(array)``, and the single-writer lock,
 which is a PostgreSQL advisory lock held by the writing process's own
 connection (so it is released when that process dies, like SQLite's flock).
 
@@ -59,6 +61,17 @@ def _schema_in(url: str) -> str | None:
 def _postgres_sql(sql: str) -> str:
     # The shared SQL never has a literal % or ? inside quotes, so this is a plain substitution.
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+_NUMBERS: dict[str, type] = {"bigint": int, "integer": int, "smallint": int, "double precision": float, "real": float}
+
+
+def _array_of(values: list[Any], column_type: str) -> list[Any]:
+    """A column's values as one array parameter: numbers of one Python type (a binary array may not mix int and float)."""
+    convert = _NUMBERS.get(column_type)
+    if convert is None:
+        return values
+    return [None if v is None else convert(v) for v in values]
 
 
 class _Fetched:
@@ -218,6 +231,16 @@ class PostgresStore(SQLStore):
             cursor = conn.execute(_postgres_sql(sql), tuple(params))
             return _Fetched(cursor.fetchall() if cursor.description else [])
 
+    def _cursor_arrays(self, sql: str, arrays: Sequence[list[Any]]) -> Rows:
+        """``_cursor`` for a statement whose parameters are all arrays (lists): sent in binary.
+
+        psycopg writes a list in the text format element by element in Python (≈ 2 µs an id, 13 µs a 600-byte
+        signature); in the binary format it costs a tenth of that.
+        """
+        with self._connection() as conn:
+            cursor = conn.execute(_postgres_sql(sql).replace("%s", "%b"), tuple(arrays))
+            return _Fetched(cursor.fetchall() if cursor.description else [])
+
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if not rows:
@@ -234,7 +257,11 @@ class PostgresStore(SQLStore):
         query = sql.replace("IN ({marks})", "= ANY(?)")
         values = list(values)
         for start in range(0, len(values), size):
-            yield from self._cursor(query, (values[start : start + size],))
+            chunk = values[start : start + size]
+            if len({type(v) for v in chunk}) > 1:  # a binary array holds one type (ints and floats, say)
+                yield from super()._select_in(sql, chunk, size)
+            else:
+                yield from self._cursor_arrays(query, (chunk,))
 
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         # A server-side cursor: an export of millions of rows never sits in memory at once.
@@ -280,10 +307,10 @@ class PostgresStore(SQLStore):
         arrays = ", ".join(f"?::{types[c]}[]" for c in columns)
         updates = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in key)
         action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
-        self._cursor(
+        self._cursor_arrays(
             f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
             f" ON CONFLICT ({', '.join(_quoted(k) for k in key)}) {action}",
-            [[row[i] for row in rows] for i in range(len(columns))],
+            [_array_of([row[i] for row in rows], types[c]) for i, c in enumerate(columns)],
         )
 
     def _column_types(self, table: str) -> dict[str, str]:
@@ -306,7 +333,7 @@ class PostgresStore(SQLStore):
         if not pairs:
             return
         with self.atomic():
-            self._cursor(
+            self._cursor_arrays(
                 "UPDATE articles a SET indexed_revision = v.revision FROM unnest(?::text[], ?::bigint[]) AS v (id, revision)"
                 " WHERE a.id = v.id AND a.revision = v.revision",
                 ([id_ for id_, _ in pairs], [rev for _, rev in pairs]),
@@ -317,7 +344,7 @@ class PostgresStore(SQLStore):
         if not ids:
             return
         with self.atomic():
-            self._cursor(
+            self._cursor_arrays(
                 "UPDATE articles SET indexed_revision = revision WHERE id = ANY(?) AND indexed_revision <> revision",
                 (list(ids),),
             )
