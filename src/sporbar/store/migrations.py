@@ -524,6 +524,21 @@ def _band_keys(conn: Schema) -> None:
     run_script(conn, "ALTER TABLE article_fingerprints ADD COLUMN band_keys BLOB;\nDROP TABLE fingerprint_bands;")
 
 
+@migration(14, "article texts compressed with lz4 (PostgreSQL)")
+def _text_compression(conn: Schema) -> None:
+    # PostgreSQL tries to compress every row over ≈ 2 kB before it stores it; its default method (pglz) costs
+    # ≈ 80 µs per article of news text and then gives up (sentences of one article repeat little: under the 25 % it
+    # asks for), the largest item of the server's work per ingested article. lz4 is ≈ 4× cheaper and keeps what it
+    # gains (≈ 13 %). Only new values are affected; stored ones stay readable either way. A server built without lz4
+    # (or older than PostgreSQL 14) keeps pglz. SQLite stores text as it is: nothing to do.
+    if conn.dialect != "postgres":
+        return
+    conn.execute(
+        "DO $$ BEGIN EXECUTE 'ALTER TABLE articles ALTER COLUMN text SET COMPRESSION lz4';"
+        " EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL; END $$"
+    )
+
+
 def run_script(conn: Schema, script: str) -> None:
     """Run several statements inside the caller's transaction.
 

@@ -2,7 +2,9 @@
 
 Same tables, migrations and queries as the SQLite store (``SQLStore``); what
 differs is here: placeholders, transactions on a pooled connection, bulk
-inserts through COPY, upserts with ``ON CONFLICT``, and the single-writer lock,
+inserts through COPY, upserts with ``ON CONFLICT`` and the index bookkeeping as
+one statement per batch over arrays (a statement per row cost more than the
+rows themselves), ``IN`` lists as ``= ANY(array)``, and the single-writer lock,
 which is a PostgreSQL advisory lock held by the writing process's own
 connection (so it is released when that process dies, like SQLite's flock).
 
@@ -61,6 +63,17 @@ def _postgres_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
+_NUMBERS: dict[str, type] = {"bigint": int, "integer": int, "smallint": int, "double precision": float, "real": float}
+
+
+def _array_of(values: list[Any], column_type: str) -> list[Any]:
+    """A column's values as one array parameter: numbers of one Python type (a binary array may not mix int and float)."""
+    convert = _NUMBERS.get(column_type)
+    if convert is None:
+        return values
+    return [None if v is None else convert(v) for v in values]
+
+
 class _Fetched:
     """Rows already fetched: the connection went back to the pool."""
 
@@ -107,6 +120,7 @@ class PostgresStore(SQLStore):
         self.path = url  # what the store was opened with, as for the SQLite store
         self._local = threading.local()
         self._writer: Any = None
+        self._types: dict[str, dict[str, str]] = {}
         try:
             # Connect once first: a wrong URL gets psycopg's own message, not a pool timeout.
             psycopg.connect(url, connect_timeout=10).close()
@@ -217,12 +231,37 @@ class PostgresStore(SQLStore):
             cursor = conn.execute(_postgres_sql(sql), tuple(params))
             return _Fetched(cursor.fetchall() if cursor.description else [])
 
+    def _cursor_arrays(self, sql: str, arrays: Sequence[list[Any]]) -> Rows:
+        """``_cursor`` for a statement whose parameters are all arrays (lists): sent in binary.
+
+        psycopg writes a list in the text format element by element in Python (≈ 2 µs an id, 13 µs a 600-byte
+        signature); in the binary format it costs a tenth of that.
+        """
+        with self._connection() as conn:
+            cursor = conn.execute(_postgres_sql(sql).replace("%s", "%b"), tuple(arrays))
+            return _Fetched(cursor.fetchall() if cursor.description else [])
+
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if not rows:
             return
         with self._connection() as conn, conn.cursor() as cursor:
             cursor.executemany(_postgres_sql(sql), rows)
+
+    def _select_in(self, sql: str, values: Iterable[Any], size: int = 500) -> Iterator[Any]:
+        # ``= ANY(array)``: one parameter, so one statement text and plan for every chunk size, where an IN list of
+        # 500 placeholders is parsed and planned again for each. Same rows, same chunks as the shared code.
+        if "IN ({marks})" not in sql:
+            yield from super()._select_in(sql, values, size)
+            return
+        query = sql.replace("IN ({marks})", "= ANY(?)")
+        values = list(values)
+        for start in range(0, len(values), size):
+            chunk = values[start : start + size]
+            if len({type(v) for v in chunk}) > 1:  # a binary array holds one type (ints and floats, say)
+                yield from super()._select_in(sql, chunk, size)
+            else:
+                yield from self._cursor_arrays(query, (chunk,))
 
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         # A server-side cursor: an export of millions of rows never sits in memory at once.
@@ -249,6 +288,66 @@ class PostgresStore(SQLStore):
             conn.execute(f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
             self._copy(conn, staging, names, rows)
             conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING")
+
+    def _replace_rows(self, table: str, columns: Sequence[str], key: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """The shared upsert as one statement over arrays (``unnest``), not a statement per row.
+
+        Rows with the same key: the last one wins, as when each row was its own statement (one statement may not
+        update a row twice).
+        """
+        if len(rows) < 2:
+            super()._replace_rows(table, columns, key, rows)
+            return
+        positions = [columns.index(k) for k in key]
+        last = {tuple(row[i] for i in positions): row for row in rows}
+        if len(last) < len(rows):
+            rows = list(last.values())
+        types = self._column_types(table)
+        names = ", ".join(_quoted(c) for c in columns)
+        arrays = ", ".join(f"?::{types[c]}[]" for c in columns)
+        updates = ", ".join(f"{_quoted(c)} = excluded.{_quoted(c)}" for c in columns if c not in key)
+        action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+        self._cursor_arrays(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
+            f" ON CONFLICT ({', '.join(_quoted(k) for k in key)}) {action}",
+            [_array_of([row[i] for row in rows], types[c]) for i, c in enumerate(columns)],
+        )
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        """``{column: type}`` of one of the store's tables, asked once per store."""
+        found = self._types.get(table)
+        if found is None:
+            found = {
+                name: kind
+                for name, kind in self._cursor(
+                    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                    " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped",
+                    (table,),
+                )
+            }
+            self._types[table] = found
+        return found
+
+    def mark_indexed(self, revisions: Iterable[tuple[str, int]]) -> None:
+        pairs = list(revisions)
+        if not pairs:
+            return
+        with self.atomic():
+            self._cursor_arrays(
+                "UPDATE articles a SET indexed_revision = v.revision FROM unnest(?::text[], ?::bigint[]) AS v (id, revision)"
+                " WHERE a.id = v.id AND a.revision = v.revision",
+                ([id_ for id_, _ in pairs], [rev for _, rev in pairs]),
+            )
+
+    def mark_indexed_current(self, ids: Sequence[str]) -> None:
+        # One statement for a whole index commit (up to 20,000 articles), not one per article.
+        if not ids:
+            return
+        with self.atomic():
+            self._cursor_arrays(
+                "UPDATE articles SET indexed_revision = revision WHERE id = ANY(?) AND indexed_revision <> revision",
+                (list(ids),),
+            )
 
     @staticmethod
     def _copy(conn: Any, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:
