@@ -322,6 +322,25 @@ def mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
 
+def descendants(root: int) -> list[int]:
+    """Every process below ``root``, found through /proc/PID/task/TID/children: a few reads, not a scan of /proc."""
+    frontier, found = [root], []
+    while frontier:
+        pid = frontier.pop()
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                children = [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+            except OSError:
+                continue
+            found.extend(children)
+            frontier.extend(children)
+    return found
+
+
 class CpuMeter:
     """CPU seconds of this process (all its threads) and of every process it starts, while it runs.
 
@@ -348,23 +367,7 @@ class CpuMeter:
         return int(fields[1]), float(fields[11]) + float(fields[12])  # ppid, utime + stime (ticks)
 
     def _poll(self) -> None:
-        # Walk down from this process through /proc/PID/task/TID/children: a few reads, not a scan of /proc.
-        frontier, found = [os.getpid()], []
-        while frontier:
-            pid = frontier.pop()
-            try:
-                tasks = os.listdir(f"/proc/{pid}/task")
-            except OSError:
-                continue
-            for tid in tasks:
-                try:
-                    children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-                except OSError:
-                    continue
-                for child in children:
-                    found.append(int(child))
-                    frontier.append(int(child))
-        for pid in found:
+        for pid in descendants(os.getpid()):
             stat = self._stat(pid)
             if stat is not None:
                 self.seen[pid] = max(self.seen.get(pid, 0.0), stat[1] / self.ticks)

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from ingest_search import descendants  # noqa: E402
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -67,21 +69,7 @@ class TreeMeter(threading.Thread):
         self.done = threading.Event()
 
     def _pids(self) -> list[int]:
-        found, frontier = [self.root], [self.root]
-        while frontier:
-            pid = frontier.pop()
-            try:
-                tids = os.listdir(f"/proc/{pid}/task")
-            except OSError:
-                continue
-            for tid in tids:
-                try:
-                    children = [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
-                except OSError:
-                    continue
-                found.extend(children)
-                frontier.extend(children)
-        return found
+        return [self.root, *descendants(self.root)]
 
     def poll(self) -> None:
         for pid in self._pids():
