@@ -96,10 +96,16 @@ def sentence_pool(rng: random.Random) -> SourceCorpus:
 
 
 def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> list[int]:
-    """Write n articles as JSON Lines; return how many articles use each sentence."""
+    """Write n articles as JSON Lines; return how many articles use each sentence.
+
+    An archive already written for this size and seed is kept: the same random draws are made again (they
+    give ``used_in``) without encoding and writing 2.7 GB once more.
+    """
     days = (LAST_DAY - FIRST_DAY).days
     used_in = [0] * len(pool.sentences)
-    with out.open("w", encoding="utf-8") as handle:
+    done = out.with_name(out.name + ".complete")
+    write = not (out.exists() and done.exists())
+    with (out.open("w", encoding="utf-8") if write else open(os.devnull, "w")) as handle:
         for number in range(1, n + 1):
             picked: list[int] = []
             count = 0
@@ -109,6 +115,14 @@ def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> 
                 count += pool.lengths[i]
             for i in set(picked):
                 used_in[i] += 1
+            if not write:  # the same draws as the writing pass, nothing else
+                at = 0
+                while at < len(picked):
+                    at += rng.randint(1, 4)
+                rng.randint(0, days)
+                rng.choice(pool.short)
+                rng.choice(pool.sources)
+                continue
             paragraphs = []
             at = 0
             while at < len(picked):
@@ -123,6 +137,8 @@ def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> 
                 "text": "\n\n".join(paragraphs),
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if write:
+        done.touch()
     return used_in
 
 
@@ -284,6 +300,32 @@ class Target:
         return sporbar.open(self.db, index=self.index)
 
 
+def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, list]:  # type: ignore[type-arg]
+    """Seconds of the language stage on the sample's stored articles with 1 and 2 local workers, and the analyses."""
+    from sporbar.analyze.distributed import LocalAnalyser
+
+    with big.open() as kb:
+        ids = [json.loads(line)["id"] for line in sample_file.read_text(encoding="utf-8").splitlines()]
+        found = kb.store.articles_by_id(ids)
+        sample_articles = [found[i] for i in ids]
+    words = sum(len(a.text.split()) for a in sample_articles)
+    language: dict = {"sample_articles": s, "sample_words": words, "load_average_before": os.getloadavg()[0],
+                      "how": "sporbar's local worker pool (the one `ingest --workers N` uses), started and model loaded before timing"}
+    analyses: list = []  # type: ignore[type-arg]
+    for workers in (1, 2):
+        analyser = LocalAnalyser(workers)
+        analyser.warm()
+        started = time.perf_counter()
+        analyses = list(analyser.analyse(sample_articles))
+        seconds = time.perf_counter() - started
+        analyser.close()
+        language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),
+                                          "words_per_s": round(words / seconds)}
+        print(f"  language stage, {workers} worker(s): {language[f'workers_{workers}']}", flush=True)
+    language["speedup_1_to_2"] = round(language["workers_1"]["seconds"] / language["workers_2"]["seconds"], 2)
+    return language, analyses
+
+
 # -- main ------------------------------------------------------------------------------
 
 
@@ -298,6 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--facts-on", type=int, default=None, metavar="N",
         help="copy the sample's facts onto N articles (a random pick) instead of all: a shorter run, less pessimistic entity pages",
+    )
+    parser.add_argument(
+        "--language-only", action="store_true",
+        help="time only the language stage (1 and 2 workers) on the sample of the store an earlier run left",
     )
     parser.add_argument(
         "--queries-only", action="store_true",
@@ -331,7 +377,12 @@ def main(argv: list[str] | None = None) -> int:
             sample_out.write(line)
     results["archive"] = {"file": str(archive), "bytes": archive.stat().st_size, "sentences_in_pool": len(pool.sentences)}
 
-    big = Target(args.backend, out, f"scale_{args.backend}_{n}", args.pg, fresh=not args.queries_only)
+    big = Target(args.backend, out, f"scale_{args.backend}_{n}", args.pg, fresh=not (args.queries_only or args.language_only))
+    if args.language_only:
+        language, _ = time_language_stage(big, sample_file, s)
+        results["language_stage"] = language
+        (out / f"scale-{args.backend}-{n}-language.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        return 0
     if args.queries_only:
         previous = json.loads((out / f"scale-{args.backend}-{n}.json").read_text(encoding="utf-8"))
         for key in ("store_only_ingest", "language_stage", "full_pipeline_sample", "facts"):
@@ -354,28 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {results['store_only_ingest']}", flush=True)
 
         # 3. the language stage on the sample: 1 and 2 workers, and a full-pipeline ingest of the sample
-        from sporbar.analyze.distributed import LocalAnalyser
-
-        sample_articles = []
-        with big.open() as kb:
-            ids = [json.loads(line)["id"] for line in sample_file.read_text(encoding="utf-8").splitlines()]
-            found = kb.store.articles_by_id(ids)
-            sample_articles = [found[i] for i in ids]
-        words = sum(len(a.text.split()) for a in sample_articles)
-        language: dict = {"sample_articles": s, "sample_words": words,
-                          "how": "sporbar's local worker pool (the one `ingest --workers N` uses), started and model loaded before timing"}
-        analyses = []
-        for workers in (1, 2):
-            analyser = LocalAnalyser(workers)
-            analyser.warm()
-            started = time.perf_counter()
-            analyses = list(analyser.analyse(sample_articles))
-            seconds = time.perf_counter() - started
-            analyser.close()
-            language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),
-                                              "words_per_s": round(words / seconds)}
-            print(f"  language stage, {workers} worker(s): {language[f'workers_{workers}']}", flush=True)
-        language["speedup_1_to_2"] = round(language["workers_1"]["seconds"] / language["workers_2"]["seconds"], 2)
+        language, analyses = time_language_stage(big, sample_file, s)
         results["language_stage"] = language
         small = Target(args.backend, out, f"scale_{args.backend}_sample", args.pg)
         report, wall, peak = run_cli(["ingest", str(sample_file), "--workers", "1", *small.args()])

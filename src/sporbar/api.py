@@ -175,15 +175,22 @@ class KnowledgeBase:
         finally:
             self.store.release_writer()
 
-    def reindex(self) -> int:
-        """Rebuild the search index from the store (from scratch if it is unreadable); return the number indexed."""
+    def reindex(self, *, phrase_pairs: bool | None = None) -> int:
+        """Rebuild the search index from the store (from scratch if it is unreadable); return the number indexed.
+
+        ``phrase_pairs`` builds the new index with (True) or without (False) phrase pairs: faster phrases of
+        common words on a large archive, for more ingest work (see ``store.search_index``); None keeps the
+        old index's choice.
+        """
+        if phrase_pairs is None:
+            phrase_pairs = self.index.pairs is not None
         self.store.acquire_writer()
         try:
             # Mark before destroying: a run killed in between must leave the store knowing nothing is indexed.
             self.store.mark_all_unindexed()
             self.index.close()
             SearchIndex.destroy(self.index_path)
-            self.index = SearchIndex(self.index_path)
+            self.index = SearchIndex(self.index_path, phrase_pairs=phrase_pairs)
             self.store.set_index_identity(self.index.identity)
         finally:
             self.store.release_writer()

@@ -6,6 +6,15 @@ word matches the forms ``search_terms.expand`` gives it; the word as written
 adds a boosted score, so ``mener`` ranks articles with *mener* above ones that
 only share its base form. Dates are stored as day numbers (``date_start`` and
 ``date_end``) so a month-precise article can be filtered by overlap.
+
+An index built with phrase pairs (``SearchIndex(path, phrase_pairs=True)``,
+``sporbar reindex --phrase-pairs``) also holds every adjacent pair of common
+words, as written and as stems (``search_terms.PhrasePairs``), and answers a
+phrase of common words from them instead of comparing positions: on a large
+archive "for å" or "av en" then costs what one word costs, at about a quarter
+more ingest work (measured in ``bench/README.md``). The list of common stems the
+index was built with is kept in its folder, so the index stays consistent when
+the shipped list changes.
 """
 
 from __future__ import annotations
@@ -23,7 +32,15 @@ import tantivy
 
 from sporbar.errors import StoreError, StoreLocked
 from sporbar.models import Article, Clause, ParsedQuery, Term
-from sporbar.store.search_terms import exact_analyzer, expand, single_token_stem, stem, stem_analyzer
+from sporbar.store.search_terms import (
+    PhrasePairs,
+    exact_analyzer,
+    expand,
+    shipped_common_stems,
+    single_token_stem,
+    stem,
+    stem_analyzer,
+)
 
 INDEX_FORMAT = 2  # 2: the stem field replaced base forms computed in Python
 EXACT_BOOST = 10.0
@@ -33,6 +50,7 @@ MAX_DATE_SPAN_DAYS = 366  # date_end - date_start of the least precise date, a y
 # wanted / (part of the archive's days the dates cover) * POST_FILTER_MARGIN matches is at most this many.
 POST_FILTER_MARGIN = 2.0
 POST_FILTER_MAX_FETCH = 2000
+PHRASE_PAIRS_FILE = "sporbar-phrase-pairs.txt"  # present: the index holds phrase pairs of these stems
 
 
 def day_number(day: dt.date) -> int:
@@ -42,15 +60,21 @@ def day_number(day: dt.date) -> int:
 class SearchIndex:
     """A Tantivy index in a folder beside the store."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, phrase_pairs: bool | None = None) -> None:
+        """Open (or create) the index at ``path``.
+
+        ``phrase_pairs`` chooses whether a new index holds phrase pairs; an existing index keeps the choice it was
+        built with (None: whatever it is), and asking it for the other one is an error: ``reindex`` changes it.
+        """
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
+        self.pairs = self._phrase_pairs(phrase_pairs)
         marker = self.path / "sporbar-index-format"
         written = marker.read_text().strip() if marker.exists() else ""
         # Empty: a marker torn by a kill, or (before it was written atomically) one being rewritten.
         if written not in ("", str(INDEX_FORMAT)):
             raise StoreError(f"the search index at {self.path} has an old format; run `sporbar reindex`")
-        self.schema = self._schema()
+        self.schema = self._schema(with_pairs=self.pairs is not None)
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except ValueError as exc:
@@ -79,12 +103,34 @@ class SearchIndex:
         self.writer_threads = 1
         self._span: tuple[tuple[int, int], int, int] | None = None  # (searcher key, first day, last day)
 
+    def _phrase_pairs(self, wanted: bool | None) -> PhrasePairs | None:
+        listed = self.path / PHRASE_PAIRS_FILE
+        if not (self.path / "meta.json").exists():  # a new index: take the choice asked for
+            listed.unlink(missing_ok=True)
+            if wanted:
+                staged = self.path / f".{PHRASE_PAIRS_FILE}.{os.getpid()}"
+                staged.write_text("\n".join(shipped_common_stems()) + "\n", encoding="utf-8")
+                os.replace(staged, listed)
+        elif wanted is not None and wanted != listed.exists():
+            state = "holds" if listed.exists() else "does not hold"
+            raise StoreError(
+                f"the search index at {self.path} {state} phrase pairs; rebuild it with"
+                f" `sporbar reindex --{'' if wanted else 'no-'}phrase-pairs` to change that"
+            )
+        if not listed.exists():
+            return None
+        return PhrasePairs(line for line in listed.read_text(encoding="utf-8").splitlines() if line)
+
     @staticmethod
-    def _schema() -> tantivy.Schema:
+    def _schema(*, with_pairs: bool = False) -> tantivy.Schema:
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
         builder.add_text_field("exact", stored=False, tokenizer_name="nb_exact", index_option="position")
         builder.add_text_field("stem", stored=False, tokenizer_name="nb_stem", index_option="position")
+        if with_pairs:
+            # Whole pairs are looked up as terms, never as phrases: no positions.
+            builder.add_text_field("pairs", stored=False, tokenizer_name="nb_pairs", index_option="freq")
+            builder.add_text_field("stem_pairs", stored=False, tokenizer_name="nb_pairs", index_option="freq")
         builder.add_text_field("source", stored=False, tokenizer_name="nb_keyword", index_option="basic")
         builder.add_integer_field("date_start", stored=False, indexed=True, fast=True)
         builder.add_integer_field("date_end", stored=False, indexed=True, fast=True)
@@ -96,6 +142,7 @@ class SearchIndex:
         self.index.register_tokenizer("nb_exact", exact_analyzer())
         self.index.register_tokenizer("nb_stem", stem_analyzer())
         self.index.register_tokenizer("nb_keyword", keyword)
+        self.index.register_tokenizer("nb_pairs", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
     # -- writing ---------------------------------------------------------------
 
@@ -117,6 +164,10 @@ class SearchIndex:
             body = self.indexed_body(article)
             document.add_text("exact", body)
             document.add_text("stem", body)
+            if self.pairs is not None:
+                written, stemmed = self.pairs.tokens(body)
+                document.add_text("pairs", written)
+                document.add_text("stem_pairs", stemmed)
             if article.source:
                 document.add_text("source", article.source)
             document.add_integer("date_start", day_number(article.date.start))
@@ -271,6 +322,8 @@ class SearchIndex:
         return max(0, high - low + 1) / (last_day - first_day + 1)
 
     def _term_query(self, term: Term) -> tantivy.Query:
+        if term.is_phrase and self.pairs is not None and (paired := self._pair_query(term)) is not None:
+            return paired
         if term.is_phrase:
             phrase_words: list[str | tuple[int, str]] = list(term.words)
             exact = tantivy.Query.phrase_query(self.schema, "exact", phrase_words)
@@ -300,6 +353,41 @@ class SearchIndex:
         if match.stem is not None:
             others.append(tantivy.Query.term_query(self.schema, "stem", match.stem))
         return self._prefer_exact(exact, others)
+
+    def _pair_query(self, term: Term) -> tantivy.Query | None:
+        """The phrase answered from the phrase pairs, when all its words are common; else None.
+
+        Matches exactly what the positional query of ``_term_query`` matches: a pair token stands for the two
+        words (or stems) next to each other, so a two-word phrase is one term; a longer one needs each of its
+        pairs and, as a filter checked only where all the pairs are, the phrase itself.
+        """
+        assert self.pairs is not None
+        words = list(term.words)
+        if len(words) < 2 or not all(self.pairs.common_stem(w) for w in words):
+            return None
+        stems = [stem(w) for w in words]
+        exact = self._pairs_query("pairs", words, "exact")
+        if term.exact_only or stems == words:
+            return exact
+        if not all(single_token_stem(w) for w in words):
+            return None
+        return tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self._pairs_query("stem_pairs", stems, "stem")),
+                (tantivy.Occur.Should, tantivy.Query.boost_query(exact, EXACT_BOOST)),
+            ]
+        )
+
+    def _pairs_query(self, field: str, words: list[str], phrase_field: str) -> tantivy.Query:
+        terms = [
+            tantivy.Query.term_query(self.schema, field, f"{a}_{b}") for a, b in zip(words, words[1:], strict=False)
+        ]
+        if len(terms) == 1:
+            return terms[0]
+        phrase = tantivy.Query.phrase_query(self.schema, phrase_field, list[str | tuple[int, str]](words))
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, q) for q in terms] + [(tantivy.Occur.Must, self._unscored(phrase))]
+        )
 
     @staticmethod
     def _prefer_exact(exact: tantivy.Query, others: list[tantivy.Query]) -> tantivy.Query:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -131,3 +131,60 @@ def expand(word: str) -> WordMatch:
     forms = {word, lemma, *" ".join(known).split()}
     forms |= {f + "s" for f in list(forms) if len(f) >= GENITIVE_MIN_LENGTH and not f.endswith(("s", "x", "z"))}
     return WordMatch(word, frozenset(forms), None)
+
+
+@cache
+def shipped_common_stems() -> tuple[str, ...]:
+    """Return the shipped list of common stems (``data/common_stems.txt``), commonest first."""
+    text = resources.files("sporbar.lang.nb").joinpath("data/common_stems.txt").read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+_EXACT = exact_analyzer()
+_STEM_CACHE_LIMIT = 2_000_000
+
+
+class PhrasePairs:
+    """Adjacent word pairs of common words: the tokens of an index's phrase-pair fields.
+
+    Two words are a pair when they stand next to each other in the index's own word
+    split (Tantivy's, punctuation between them allowed, as in a phrase query) and
+    both their stems are in ``stems``. Each pair gives two tokens, ``word_word`` as
+    written (lower-cased) and ``stem_stem``, so a two-word phrase of common words is
+    one term lookup in either form instead of a comparison of positions in every
+    article holding both words.
+    """
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.stems = frozenset(stems)
+        # word -> its stem if common, else "": news repeats its words, so each is stemmed once.
+        self._common_stem: dict[str, str] = {}
+
+    def common_stem(self, word: str) -> str:
+        """Return the stem of a lower-cased word if it is common, else ``""``."""
+        known = self._common_stem.get(word)
+        if known is None:
+            word_stem = stem(word)
+            known = word_stem if word_stem in self.stems else ""
+            if len(self._common_stem) >= _STEM_CACHE_LIMIT:
+                self._common_stem.clear()
+            self._common_stem[word] = known
+        return known
+
+    def tokens(self, text: str) -> tuple[str, str]:
+        """Return the text's pairs as written and as stems, each as space-separated tokens."""
+        written = _EXACT.analyze(text)
+        lookup = self._common_stem.get
+        looked_up = [lookup(word) for word in written]
+        stems: list[str] = (
+            [self.common_stem(word) for word in written] if None in looked_up else looked_up  # type: ignore[assignment]
+        )
+        exact: list[str] = []
+        stemmed: list[str] = []
+        previous_word = previous_stem = ""
+        for word, word_stem in zip(written, stems, strict=True):
+            if word_stem and previous_stem:
+                exact.append(f"{previous_word}_{word}")
+                stemmed.append(f"{previous_stem}_{word_stem}")
+            previous_word, previous_stem = word, word_stem
+        return " ".join(exact), " ".join(stemmed)
