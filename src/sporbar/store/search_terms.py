@@ -176,9 +176,12 @@ class PhrasePairs:
         written = _EXACT.analyze(text)
         lookup = self._common_stem.get
         looked_up = [lookup(word) for word in written]
-        stems: list[str] = (
-            [self.common_stem(word) for word in written] if None in looked_up else looked_up  # type: ignore[assignment]
-        )
+        if None in looked_up:  # words not met before
+            looked_up = [
+                self.common_stem(word) if known is None else known
+                for word, known in zip(written, looked_up, strict=True)
+            ]
+        stems: list[str] = looked_up  # type: ignore[assignment]
         exact: list[str] = []
         stemmed: list[str] = []
         previous_word = previous_stem = ""
