@@ -141,7 +141,7 @@ def shipped_common_stems() -> tuple[str, ...]:
 
 
 _EXACT = exact_analyzer()
-_STEM_CACHE_LIMIT = 2_000_000
+_STEM_CACHE_LIMIT = 500_000  # words (≈ 50 MB): more than a news archive uses in a while
 
 
 class PhrasePairs:
