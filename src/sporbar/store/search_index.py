@@ -11,8 +11,8 @@ An index built with phrase pairs (``SearchIndex(path, phrase_pairs=True)``,
 ``sporbar reindex --phrase-pairs``) also holds every adjacent pair of common
 words, as written and as stems (``search_terms.PhrasePairs``), and answers a
 phrase of common words from them instead of comparing positions: on a large
-archive "for å" or "av en" then costs what one word costs, at about a quarter
-more ingest work (measured in ``bench/README.md``). The list of common stems the
+archive "for å" or "av en" then costs what one word costs, for about 40 % more
+ingest CPU (measured in ``docs/PERFORMANCE.md``). The list of common stems the
 index was built with is kept in its folder, so the index stays consistent when
 the shipped list changes.
 """
