@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_search import WORD, SourceCorpus, build_queries, summarise  # noqa: E402
+from ingest_search import WORD, CpuMeter, SourceCorpus, build_queries, descendants, summarise  # noqa: E402
 
 import sporbar  # noqa: E402
 
@@ -300,6 +300,17 @@ class Target:
         return sporbar.open(self.db, index=self.index)
 
 
+def workers_cpu_seconds() -> float:
+    """CPU seconds used so far by every process below this one (the pool's workers are forkserver grandchildren)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in descendants(os.getpid()):
+        stat = CpuMeter._stat(pid)
+        if stat is not None:
+            total += stat[1] / ticks
+    return total
+
+
 def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, list]:  # type: ignore[type-arg]
     """Seconds of the language stage on the sample's stored articles with 1 and 2 local workers, and the analyses."""
     from sporbar.analyze.distributed import LocalAnalyser
@@ -315,12 +326,18 @@ def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, l
     for workers in (1, 2):
         analyser = LocalAnalyser(workers)
         analyser.warm()
+        worker_cpu = workers_cpu_seconds()
+        driver_cpu = time.process_time()
         started = time.perf_counter()
         analyses = list(analyser.analyse(sample_articles))
         seconds = time.perf_counter() - started
+        driver_cpu = time.process_time() - driver_cpu
+        worker_cpu = workers_cpu_seconds() - worker_cpu
         analyser.close()
+        # CPU seconds say whether the workers slow each other down (shared caches, memory) or wait for the driver.
         language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),
-                                          "words_per_s": round(words / seconds)}
+                                          "words_per_s": round(words / seconds), "worker_cpu_s": round(worker_cpu, 2),
+                                          "driver_cpu_s": round(driver_cpu, 2)}
         print(f"  language stage, {workers} worker(s): {language[f'workers_{workers}']}", flush=True)
     language["speedup_1_to_2"] = round(language["workers_1"]["seconds"] / language["workers_2"]["seconds"], 2)
     return language, analyses
