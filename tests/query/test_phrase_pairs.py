@@ -16,11 +16,13 @@ from sporbar.query.syntax import parse_query
 from sporbar.store.search_index import PHRASE_PAIRS_FILE, SearchIndex
 from sporbar.store.search_terms import PhrasePairs, shipped_common_stems, stem, words
 
+from ..conftest import Archives
+
 
 @pytest.fixture(scope="module")
-def news(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path, ndt_path: Path) -> Iterator[KnowledgeBase]:
-    # The index is the same Tantivy index on either backend: SQLite is enough.
-    archive = KnowledgeBase(tmp_path_factory.mktemp("pairs") / "news.db")
+def news(module_archives: Archives, seeds_dir: Path, ndt_path: Path) -> Iterator[KnowledgeBase]:
+    # The index is the same Tantivy code on either backend; the rebuild reads the store, so both are tested.
+    archive = module_archives.open("pairs")
     report = archive.ingest([seeds_dir, ndt_path], analyze=False)
     assert report.stored == 311 and report.ok
     yield archive
@@ -90,6 +92,26 @@ def test_shipped_common_stems_are_the_commonest_function_words() -> None:
     stems = shipped_common_stems()
     assert len(stems) == 300 and len(set(stems)) == 300
     assert {"og", "i", "det", "er", "for", "å", "av", "en"} <= set(stems[:20])
+
+
+def test_ingest_into_a_pair_index_adds_the_pairs(tmp_path: Path, seeds_dir: Path, ndt_path: Path) -> None:
+    kb = KnowledgeBase(tmp_path / "p.db")
+    kb.reindex(phrase_pairs=True)  # an empty store's index, with pairs: the ingest below must fill them
+    assert kb.ingest([seeds_dir, ndt_path], analyze=False).stored == 311
+    for first, second in (("for", "å"), ("det", "er"), ("ikke", "noe")):
+        query = f'"{first} {second}"'
+        assert kb.index._pair_query(parse_query(query).clauses[0].alternatives[0]) is not None
+        # A phrase whose words are their own stems matches them as written, any other through their stems.
+        form = (lambda w: w) if (stem(first), stem(second)) == (first, second) else stem
+        wanted = (form(first), form(second))
+        expected = set()
+        for article in kb.articles():
+            said = [form(w) for w in words(f"{article.title}\n{article.text}" if article.title else article.text)]
+            if any(pair == wanted for pair in zip(said, said[1:], strict=False)):
+                expected.add(article.id)
+        hits, total = kb.search_with_total(query, limit=1000)
+        assert len(expected) > 5 and total == len(expected) and {h.article_id for h in hits} == expected
+    kb.close()
 
 
 def test_an_index_keeps_its_choice_and_its_list(tmp_path: Path, seeds_dir: Path) -> None:
