@@ -341,6 +341,12 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def descendants_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by every process below ``root`` (a snapshot; ``CpuMeter`` follows them over time)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(stat[1] / ticks for pid in descendants(root) if (stat := CpuMeter._stat(pid)) is not None)
+
+
 class CpuMeter:
     """CPU seconds of this process (all its threads) and of every process it starts, while it runs.
 

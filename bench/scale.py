@@ -30,6 +30,7 @@ Figures go to bench/out/scale-BACKEND-N.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gzip
 import json
@@ -47,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_search import WORD, CpuMeter, SourceCorpus, build_queries, descendants, summarise  # noqa: E402
+from ingest_search import WORD, SourceCorpus, build_queries, descendants_cpu_seconds, summarise  # noqa: E402
 
 import sporbar  # noqa: E402
 
@@ -98,14 +99,14 @@ def sentence_pool(rng: random.Random) -> SourceCorpus:
 def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> list[int]:
     """Write n articles as JSON Lines; return how many articles use each sentence.
 
-    An archive already written for this size and seed is kept: the same random draws are made again (they
+    An archive already written for this size and seed is kept: the same articles are drawn again (they
     give ``used_in``) without encoding and writing 2.7 GB once more.
     """
     days = (LAST_DAY - FIRST_DAY).days
     used_in = [0] * len(pool.sentences)
     done = out.with_name(out.name + ".complete")
     write = not (out.exists() and done.exists())
-    with (out.open("w", encoding="utf-8") if write else open(os.devnull, "w")) as handle:
+    with out.open("w", encoding="utf-8") if write else contextlib.nullcontext() as handle:
         for number in range(1, n + 1):
             picked: list[int] = []
             count = 0
@@ -115,14 +116,6 @@ def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> 
                 count += pool.lengths[i]
             for i in set(picked):
                 used_in[i] += 1
-            if not write:  # the same draws as the writing pass, nothing else
-                at = 0
-                while at < len(picked):
-                    at += rng.randint(1, 4)
-                rng.randint(0, days)
-                rng.choice(pool.short)
-                rng.choice(pool.sources)
-                continue
             paragraphs = []
             at = 0
             while at < len(picked):
@@ -136,7 +129,8 @@ def build_archive(pool: SourceCorpus, n: int, rng: random.Random, out: Path) -> 
                 "source": rng.choice(pool.sources),
                 "text": "\n\n".join(paragraphs),
             }
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if handle is not None:
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     if write:
         done.touch()
     return used_in
@@ -300,17 +294,6 @@ class Target:
         return sporbar.open(self.db, index=self.index)
 
 
-def workers_cpu_seconds() -> float:
-    """CPU seconds used so far by every process below this one (the pool's workers are forkserver grandchildren)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in descendants(os.getpid()):
-        stat = CpuMeter._stat(pid)
-        if stat is not None:
-            total += stat[1] / ticks
-    return total
-
-
 def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, list]:  # type: ignore[type-arg]
     """Seconds of the language stage on the sample's stored articles with 1 and 2 local workers, and the analyses."""
     from sporbar.analyze.distributed import LocalAnalyser
@@ -326,13 +309,13 @@ def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, l
     for workers in (1, 2):
         analyser = LocalAnalyser(workers)
         analyser.warm()
-        worker_cpu = workers_cpu_seconds()
+        worker_cpu = descendants_cpu_seconds(os.getpid())
         driver_cpu = time.process_time()
         started = time.perf_counter()
         analyses = list(analyser.analyse(sample_articles))
         seconds = time.perf_counter() - started
         driver_cpu = time.process_time() - driver_cpu
-        worker_cpu = workers_cpu_seconds() - worker_cpu
+        worker_cpu = descendants_cpu_seconds(os.getpid()) - worker_cpu
         analyser.close()
         # CPU seconds say whether the workers slow each other down (shared caches, memory) or wait for the driver.
         language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),

@@ -363,9 +363,9 @@ class SearchIndex:
         """
         assert self.pairs is not None
         words = list(term.words)
-        if len(words) < 2 or not all(self.pairs.common_stem(w) for w in words):
+        stems = [self.pairs.common_stem(w) for w in words]  # "" for a word that is not common
+        if len(words) < 2 or not all(stems):
             return None
-        stems = [stem(w) for w in words]
         exact = self._pairs_query("pairs", words, "exact")
         if term.exact_only or stems == words:
             return exact
