@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from sporbar.normalize.dedupe import NEAR_DUPLICATE_THRESHOLD, fingerprint, shingle_hashes
 
@@ -73,11 +75,17 @@ def test_batch_fingerprints_equal_datasketch_minhash(ndt_records: list[dict]) ->
         assert got.band_keys == band_keys(reference.hashvalues.astype(np.uint64))
 
 
-def test_band_index_finds_what_a_dictionary_finds() -> None:
+@pytest.mark.parametrize("memory_entries", [None, 500], ids=["in-memory", "mostly-in-files"])
+def test_band_index_finds_what_a_dictionary_finds(
+    memory_entries: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sporbar.normalize import sorted_runs
     from sporbar.normalize.dedupe import BANDS, BandIndex
 
+    # Small files and merge chunks: keys repeated across files and chunk boundaries, many merges.
+    monkeypatch.setattr(sorted_runs, "MERGE_CHUNK", 300)
     rng = np.random.default_rng(7)
-    index, reference = BandIndex(), {}
+    index, reference = BandIndex(tmp_path, memory_entries=memory_entries), {}
     pool = rng.integers(-(2**63), 2**63 - 1, 3000, dtype=np.int64)  # keys repeat across articles
     for batch in range(40):
         ids = [f"a{batch}-{i}" for i in range(int(rng.integers(1, 60)))]
@@ -90,4 +98,8 @@ def test_band_index_finds_what_a_dictionary_finds() -> None:
         found = index.matches(asked)
         expected = {int(k): reference[int(k)] for k in asked.tolist() if int(k) in reference}
         assert {k: sorted(set(v)) for k, v in found.items()} == {k: sorted(set(v)) for k, v in expected.items()}
-    assert len(index.levels) < 10
+    assert len(index._keys.levels) < 10 and len(index._keys.runs) < 10
+    if memory_entries:
+        assert index._keys.runs, "nothing went to a file"
+    index.close()
+    assert not list((tmp_path / "bands").iterdir())

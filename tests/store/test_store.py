@@ -97,6 +97,55 @@ def test_store_near_duplicates_linked_both_ways(kb: KnowledgeBase, tmp_path: Pat
     assert kb.near_duplicates(unrelated["id"]) == []
 
 
+def test_store_run_lookups_kept_in_files_find_what_memory_finds(
+    tmp_path: Path, ndt_records: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A long run keeps its band keys and taken ids in scratch files: with a memory budget of a few articles
+    # (every batch spills and merges), the run must report and link exactly what the all-in-memory run does,
+    # in a first run and in a second run that loads the stored keys, and leave no scratch folder behind.
+    import tempfile
+
+    from sporbar.normalize import sorted_runs
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    long_ones = sorted(ndt_records, key=lambda r: -len(r["text"]))[:3]
+    copies = [
+        dict(r, id=f"ntb-copy-{n}", text="\n".join(["(NTB) " + r["text"].split("\n")[0], *r["text"].split("\n")[1:]]))
+        for n, r in enumerate(long_ones)
+    ]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    originals = list({r["id"]: r for r in ndt_records[:150] + long_ones}.values())
+    records = originals + copies[:2] + [ndt_records[3], dict(ndt_records[4], id="exact-copy")]
+    first.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    second.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [copies[2], ndt_records[7], ndt_records[7]]) + "\n", encoding="utf-8")
+
+    def run(name: str) -> list[tuple]:
+        kb = sporbar.open(tmp_path / f"{name}.db", index=tmp_path / f"{name}.index")
+        try:
+            out = []
+            for path in (first, second, first):  # new; a near copy of a stored article and a repeat; unchanged
+                report = kb.ingest([path], analyze=False, batch_size=8)
+                out.append((report.stored, report.unchanged, report.near_duplicates,
+                            sorted((d.article_id, d.duplicate_of) for d in report.duplicates)))
+            out.append(kb.store.run_sql("SELECT article_id, other_id, similarity FROM near_duplicates ORDER BY 1, 2"))
+            return out
+        finally:
+            kb.close()
+
+    in_memory = run("memory")
+    monkeypatch.setattr(sorted_runs, "MEMORY_ENTRIES", 40)
+    monkeypatch.setattr(sorted_runs, "MERGE_CHUNK", 100)
+    in_files = run("files")
+    assert in_files == in_memory
+    assert in_memory[0][2] == 2 and in_memory[1][2] == 1
+    assert in_memory[0][3] == sorted([(ndt_records[3]["id"], ndt_records[3]["id"]), ("exact-copy", ndt_records[4]["id"])])
+    assert in_memory[1][:2] == (1, 1) and in_memory[1][3] == [(ndt_records[7]["id"], ndt_records[7]["id"])]
+    assert {(a, b) for a, b, _ in in_memory[3]} == {
+        tuple(sorted((c["id"], r["id"]))) for c, r in zip(copies, long_ones, strict=True)
+    }
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("sporbar-")]
+
+
 @pytest.mark.parametrize("keys_stored", [True, False], ids=["band keys stored", "schema 11 rows: keys from signature"])
 def test_store_near_duplicate_of_an_earlier_run(kb: KnowledgeBase, tmp_path: Path, ndt_records: list[dict], keys_stored: bool) -> None:
     # The band lookup lives in memory for one run: a later run must find the copy through the stored band keys,

@@ -7,7 +7,7 @@ NumPy with bit-identical results); the signature is cut into 16 bands, and two
 articles that share any band are candidates, confirmed when their estimated
 Jaccard similarity reaches ``NEAR_DUPLICATE_THRESHOLD``. The band keys are
 stored with the signature, one row per article; an ingest run loads them into
-a ``BandIndex`` in memory (≈ 270 bytes per stored article) and adds its own.
+a ``BandIndex`` (memory of a fixed size, the rest in scratch files) and adds its own.
 
 Shingles are taken over the text's letters and digits only, lower-cased, with
 everything else dropped: an edit to punctuation, spacing or line breaks does
@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+
+from sporbar.normalize.sorted_runs import IdLog, ScratchFolder, SortedRuns
 
 NUM_PERM = 128
 BANDS = 16
@@ -299,66 +302,57 @@ def band_keys_bytes(fp: Fingerprint) -> bytes:
 
 
 class BandIndex:
-    """Band key → articles, in memory for one ingest run: sorted NumPy arrays, searched by bisection.
+    """Band key → articles for one ingest run, in memory of a fixed size (``sorted_runs``).
 
     Built from the band keys the store keeps with each fingerprint (one row per
     article: a table with a row per band key cost 16 random B-tree inserts per
-    article, and every batch rewrote most of that table's pages). New keys
-    arrive as sorted runs; runs of similar size are merged (a log-structured
-    merge), so a key is merged a few times and a lookup searches a few arrays.
-    Keys that no longer hold (an updated article) are harmless: every candidate
-    is confirmed against its stored signature.
+    article, and every batch rewrote most of that table's pages). Keys map to
+    article numbers, and numbers to ids in an append-only file: only the few
+    articles that share a band are read back. Recent keys stay in memory, the
+    rest go to sorted files in a scratch folder (removed by ``close``), so the
+    run's memory does not grow with the archive. Keys that no longer hold (an
+    updated article) are harmless: every candidate is confirmed against its
+    stored signature.
     """
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # (sorted keys, article numbers), largest first
+    def __init__(self, folder: Path | None = None, *, memory_entries: int | None = None) -> None:
+        self._scratch = ScratchFolder("sporbar-bands-") if folder is None else None
+        root = folder if folder is not None else self._scratch.path  # type: ignore[union-attr]
+        self._keys = SortedRuns(root / "bands", memory_entries=memory_entries)
+        self._ids = IdLog(root / "ids")
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self._ids)
+
+    def __enter__(self) -> BandIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def add(self, ids: list[str], keys: np.ndarray) -> None:
         """Add articles and their band keys (one row of ``BANDS`` keys per article)."""
         if not ids:
             return
-        first = len(self.ids)
-        self.ids.extend(ids)
+        first = self._ids.append(ids)
         flat = np.ascontiguousarray(keys, dtype=np.int64).reshape(-1)
-        owners = np.repeat(np.arange(first, first + len(ids), dtype=np.int32), flat.size // len(ids))
-        order = np.argsort(flat, kind="stable")
-        self.levels.append((flat[order], owners[order]))
-        while len(self.levels) > 1 and len(self.levels[-1][0]) * 4 >= len(self.levels[-2][0]):
-            small = self.levels.pop()
-            large = self.levels.pop()
-            self.levels.append(_merge_sorted(large, small))
+        owners = np.repeat(np.arange(first, first + len(ids), dtype=np.int64), flat.size // len(ids))
+        self._keys.add(flat, owners)
 
     def matches(self, keys: np.ndarray) -> dict[int, list[str]]:
         """Return ``{band_key: [article_id, ...]}`` for the given keys that any article here has."""
+        found_keys, owners = self._keys.find(keys)
+        if not len(found_keys):
+            return {}
+        numbers = sorted(set(owners.tolist()))
+        ids = dict(zip(numbers, self._ids.get(numbers), strict=True))
         found: dict[int, list[str]] = {}
-        wanted = np.unique(np.asarray(keys, dtype=np.int64))
-        for level_keys, owners in self.levels:
-            at = np.searchsorted(level_keys, wanted)
-            inside = at < len(level_keys)
-            hits = np.flatnonzero(inside)[level_keys[at[inside]] == wanted[inside]]
-            for index in hits.tolist():
-                key = int(wanted[index])
-                start = int(at[index])
-                stop = int(np.searchsorted(level_keys, key, side="right"))
-                found.setdefault(key, []).extend(self.ids[o] for o in owners[start:stop].tolist())
+        for key, owner in zip(found_keys.tolist(), owners.tolist(), strict=True):
+            found.setdefault(key, []).append(ids[owner])
         return found
 
-
-def _merge_sorted(large: tuple[np.ndarray, np.ndarray], small: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Merge two sorted (keys, owners) runs in linear time and with no index array the size of both."""
-    large_keys, large_owners = large
-    small_keys, small_owners = small
-    places = np.searchsorted(large_keys, small_keys, side="right") + np.arange(len(small_keys))
-    keys = np.empty(len(large_keys) + len(small_keys), dtype=np.int64)
-    owners = np.empty(len(keys), dtype=np.int32)
-    rest = np.ones(len(keys), dtype=bool)
-    rest[places] = False
-    keys[places] = small_keys
-    owners[places] = small_owners
-    keys[rest] = large_keys
-    owners[rest] = large_owners
-    return keys, owners
+    def close(self) -> None:
+        self._keys.close()
+        self._ids.close()
+        if self._scratch is not None:
+            self._scratch.close()

@@ -19,12 +19,17 @@ the shipped list changes.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import math
+import mmap
 import os
 import shutil
+import sys
+import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +60,69 @@ PHRASE_PAIRS_FILE = "sporbar-phrase-pairs.txt"  # present: the index holds phras
 
 def day_number(day: dt.date) -> int:
     return day.toordinal()
+
+
+MADV_PAGEOUT = getattr(mmap, "MADV_PAGEOUT", 21)  # Linux's value; Python names it where the headers do
+
+
+class MappedPageRelease(threading.Thread):
+    """While the index is written, keep the pages of its files that Tantivy has read out of this process's memory.
+
+    Tantivy reads segments through memory maps, and every page a merge reads
+    stays counted in the process's resident size until the segment is
+    dropped: merging the largest segments of a 1,000,000-article index put
+    ≈ 1 GB of file pages on top of the ≈ 0.7 GB the ingest holds, and that
+    share grows with the archive. Every ``interval`` seconds the process's
+    read-only maps of files under the index folder are advised
+    ``MADV_PAGEOUT`` (Linux 5.4+): their clean pages are unmapped and may be
+    evicted (a merge reads each page once; one read again costs a disk read).
+    Unlike ``MADV_DONTNEED`` it never discards data: should the address have
+    been unmapped and reused for the process's own memory in between, the
+    kernel only swaps that memory out (or, without swap, leaves it).
+    """
+
+    def __init__(self, folder: Path, interval: float = 1.0) -> None:
+        super().__init__(name="sporbar-release-index-pages", daemon=True)
+        self.folder = str(folder.resolve()) + os.sep
+        self.interval = interval
+        self._stopped = threading.Event()
+        self._madvise = _libc_madvise()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            self.release()
+
+    def release(self) -> int:
+        """Drop this process's pages of the index's mapped files; return how many bytes of maps were advised."""
+        if self._madvise is None:
+            return 0
+        advised = 0
+        try:
+            with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+                lines = maps.readlines()
+        except OSError:
+            return 0
+        for line in lines:
+            fields = line.split(maxsplit=5)
+            if len(fields) < 6 or not fields[5].startswith(self.folder) or "w" in fields[1]:
+                continue
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            if self._madvise(ctypes.c_void_p(start), ctypes.c_size_t(end - start), MADV_PAGEOUT) == 0:
+                advised += end - start
+        return advised
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
+def _libc_madvise() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).madvise
+    except (OSError, AttributeError):
+        return None
 
 
 class SearchIndex:
@@ -99,6 +167,7 @@ class SearchIndex:
         self.identity = identity_file.read_text().strip()
         self._register_analyzers()
         self._writer: tantivy.IndexWriter | None = None
+        self._page_release: MappedPageRelease | None = None
         # Indexing threads of the writer (set before the first write): the ingest of a large input uses two.
         self.writer_threads = 1
         self._span: tuple[tuple[int, int], int, int] | None = None  # (searcher key, first day, last day)
@@ -152,6 +221,8 @@ class SearchIndex:
                 self._writer = self.index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=self.writer_threads)
             except ValueError as exc:
                 raise StoreLocked(f"the search index is being written by another process: {exc}") from None
+            self._page_release = MappedPageRelease(self.path)
+            self._page_release.start()
         return self._writer
 
     def upsert(self, articles: Iterable[Article]) -> None:
@@ -189,6 +260,9 @@ class SearchIndex:
             self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+        if self._page_release is not None:
+            self._page_release.stop()
+            self._page_release = None
 
     def clear(self) -> None:
         writer = self._writer_or_open()
