@@ -64,6 +64,7 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 1000
 INDEX_COMMIT_ARTICLES = 20_000
 INDEX_COMMIT_SECONDS = 10.0
+PENDING_PAGE = 10_000  # ids of articles to analyse, read from the store at a time
 AUTO_WORKERS_MIN_BYTES = 20_000_000
 MAX_AUTO_WORKERS = 4
 ProgressCallback = Callable[[int, int, int], None]
@@ -569,17 +570,22 @@ def analyse_pending(
     else:
         pipeline = with_extractors(nlp if nlp is not None else load())
         model = model_id(pipeline)
-    pending_ids = store.ids_needing_analysis(model)
-    if not pending_ids:
+    pending = store.count_needing_analysis(model)
+    if not pending:
         if analyser is not None:
             analyser.close()
         return 0
 
     def articles() -> Iterator[Article]:
-        for start in range(0, len(pending_ids), save_every):
-            chunk = pending_ids[start : start + save_every]
-            found = store.articles_by_id(chunk)
-            yield from (found[i] for i in chunk if i in found)
+        # A page of ids at a time, in date order (a list of every pending id grew with the archive).
+        after: tuple[str, str] | None = None
+        while page := store.ids_needing_analysis_after(model, after, PENDING_PAGE):
+            after = page[-1]
+            ids = [article_id for _, article_id in page]
+            for start in range(0, len(ids), save_every):
+                chunk = ids[start : start + save_every]
+                found = store.articles_by_id(chunk)
+                yield from (found[i] for i in chunk if i in found)
 
     done = 0
     results: list[Analysis] = []
@@ -592,7 +598,7 @@ def analyse_pending(
                 done += len(results)
                 results = []
                 if on_progress:
-                    on_progress(done, len(pending_ids))
+                    on_progress(done, pending)
     finally:
         if analyser is not None:
             analyser.close()
@@ -600,7 +606,7 @@ def analyse_pending(
         store.save_analyses(results)
         done += len(results)
     if on_progress:
-        on_progress(done, len(pending_ids))
+        on_progress(done, pending)
     return done
 
 

@@ -308,3 +308,19 @@ def test_store_story_that_grows_keeps_its_articles(seeded_kb: KnowledgeBase) -> 
     store.save_story_state([(1, "koalisjon", "2017-03-01", "2019-02-28", 2, "{}")], [("koalisjon", 1)], [(second, 1, 0.5)], {}, 2)
     assert sorted(a["article_id"] for a in store.story_articles(1)) == [first, second]
     assert [(s["story_id"], s["last_date"], s["articles"]) for s in store.stories()] == [(1, "2019-02-28", 2)]
+
+
+def test_store_pages_of_articles_to_analyse_are_the_whole_list_in_order(kb: KnowledgeBase, seeds_dir: Path, ndt_path: Path) -> None:
+    # analyse_pending reads the articles to analyse a page at a time: the pages, joined, must be the one list
+    # (date order, then id), with no article twice or missing, also where many articles share a date.
+    kb.ingest([seeds_dir, ndt_path], analyze=False)
+    model = "test-model"
+    whole = kb.store.ids_needing_analysis(model)
+    assert len(whole) == kb.store.count_needing_analysis(model) == 311
+    for size in (1, 7, 310, 1000):
+        pages, after = [], None
+        while page := kb.store.ids_needing_analysis_after(model, after, size):
+            assert len(page) <= size
+            pages.extend(article_id for _, article_id in page)
+            after = page[-1]
+        assert pages == whole

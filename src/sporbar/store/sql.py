@@ -423,6 +423,17 @@ class SQLStore:
         """Ids of the articles with no analysis by ``model`` of their current text, in date order."""
         return [row[0] for row in self._cursor(f"SELECT a.id {self._NEEDS_ANALYSIS} ORDER BY a.date_start, a.id", (model,))]
 
+    def ids_needing_analysis_after(self, model: str, after: tuple[str, str] | None, limit: int) -> list[tuple[str, str]]:
+        """The next ``limit`` ``(date_start, id)`` pairs of ``ids_needing_analysis`` after ``after`` (a page of them)."""
+        start, last_id = after if after is not None else ("", "")
+        rows = self._cursor(
+            "SELECT a.date_start, a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id"
+            " WHERE (n.article_id IS NULL OR n.text_hash != a.text_hash OR n.model != ?)"
+            " AND (a.date_start > ? OR (a.date_start = ? AND a.id > ?)) ORDER BY a.date_start, a.id LIMIT ?",
+            (model, start, start, last_id, limit),
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
     def save_analyses(self, analyses: Sequence[Analysis]) -> None:
         """Replace the sentences, mentions and facts of each analysed article, in one transaction."""
         now = _now()
