@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     second_half = [(s["read_bytes"] * per_byte, s["anon_mb"]) for s in samples if s["read_bytes"] >= total_bytes / 2]
     results = {
         "benchmark": "bench/ingest_memory.py",
-        "command": "python bench/ingest_memory.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgres")),
+        "command": "python bench/ingest_memory.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgresql:")),
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "src": str(args.src.resolve()),
         "backend": args.backend,
