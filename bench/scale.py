@@ -294,8 +294,13 @@ class Target:
         return sporbar.open(self.db, index=self.index)
 
 
-def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, list]:  # type: ignore[type-arg]
-    """Seconds of the language stage on the sample's stored articles with 1 and 2 local workers, and the analyses."""
+def time_language_stage(big: Target, sample_file: Path, s: int, rounds: int = 1) -> tuple[dict, list]:  # type: ignore[type-arg]
+    """Seconds of the language stage on the sample's stored articles with 1 and 2 local workers, and the analyses.
+
+    With ``rounds`` > 1 both pools stay up and are timed alternately (1 then 2 workers, then 2 then 1, …): the host's
+    speed drifts by tens of per cent within minutes, and a single pair of runs measured the drift as often as the
+    scaling. The speed-up is then the ratio of the summed seconds.
+    """
     from sporbar.analyze.distributed import LocalAnalyser
 
     with big.open() as kb:
@@ -306,22 +311,40 @@ def time_language_stage(big: Target, sample_file: Path, s: int) -> tuple[dict, l
     language: dict = {"sample_articles": s, "sample_words": words, "load_average_before": os.getloadavg()[0],
                       "how": "sporbar's local worker pool (the one `ingest --workers N` uses), started and model loaded before timing"}
     analyses: list = []  # type: ignore[type-arg]
-    for workers in (1, 2):
-        analyser = LocalAnalyser(workers)
+    analysers = {workers: LocalAnalyser(workers) for workers in (1, 2)}
+    for analyser in analysers.values():
         analyser.warm()
-        worker_cpu = descendants_cpu_seconds(os.getpid())
-        driver_cpu = time.process_time()
-        started = time.perf_counter()
-        analyses = list(analyser.analyse(sample_articles))
-        seconds = time.perf_counter() - started
-        driver_cpu = time.process_time() - driver_cpu
-        worker_cpu = descendants_cpu_seconds(os.getpid()) - worker_cpu
-        analyser.close()
+    totals = {1: [0.0, 0.0, 0.0], 2: [0.0, 0.0, 0.0]}  # seconds, worker CPU, driver CPU
+    per_round: list[float] = []
+    try:
+        for round_number in range(rounds):
+            seconds_this_round = {}
+            for workers in ((1, 2) if round_number % 2 == 0 else (2, 1)):
+                worker_cpu = descendants_cpu_seconds(os.getpid())
+                driver_cpu = time.process_time()
+                started = time.perf_counter()
+                analyses = list(analysers[workers].analyse(sample_articles))
+                seconds = time.perf_counter() - started
+                seconds_this_round[workers] = seconds
+                totals[workers][0] += seconds
+                totals[workers][1] += descendants_cpu_seconds(os.getpid()) - worker_cpu
+                totals[workers][2] += time.process_time() - driver_cpu
+            per_round.append(round(seconds_this_round[1] / seconds_this_round[2], 2))
+            if rounds > 1:
+                print(f"  round {round_number + 1}: 1 worker {seconds_this_round[1]:.2f} s, 2 workers {seconds_this_round[2]:.2f} s,"
+                      f" ×{per_round[-1]}", flush=True)
+    finally:
+        for analyser in analysers.values():
+            analyser.close()
+    for workers in (1, 2):
+        seconds, worker_cpu, driver_cpu = totals[workers]
         # CPU seconds say whether the workers slow each other down (shared caches, memory) or wait for the driver.
-        language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(s / seconds, 2),
-                                          "words_per_s": round(words / seconds), "worker_cpu_s": round(worker_cpu, 2),
+        language[f"workers_{workers}"] = {"seconds": round(seconds, 2), "articles_per_s": round(rounds * s / seconds, 2),
+                                          "words_per_s": round(rounds * words / seconds), "worker_cpu_s": round(worker_cpu, 2),
                                           "driver_cpu_s": round(driver_cpu, 2)}
         print(f"  language stage, {workers} worker(s): {language[f'workers_{workers}']}", flush=True)
+    language["rounds"] = rounds
+    language["speedup_by_round"] = per_round
     language["speedup_1_to_2"] = round(language["workers_1"]["seconds"] / language["workers_2"]["seconds"], 2)
     return language, analyses
 
@@ -346,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         help="time only the language stage (1 and 2 workers) on the sample of the store an earlier run left",
     )
     parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="time the language stage this many times, 1 and 2 workers alternately; the speed-up is the ratio of the sums",
+    )
+    parser.add_argument(
         "--queries-only", action="store_true",
         help="time the queries again on the store an earlier run left (after a change to the query layer)",
     )
@@ -356,7 +383,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     results: dict = {
         "benchmark": "bench/scale.py",
-        "command": "python bench/scale.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgres")),
+        "command": "python bench/scale.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]) if not a.startswith("postgresql:")),
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average_at_start": os.getloadavg()},
@@ -379,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
 
     big = Target(args.backend, out, f"scale_{args.backend}_{n}", args.pg, fresh=not (args.queries_only or args.language_only))
     if args.language_only:
-        language, _ = time_language_stage(big, sample_file, s)
+        language, _ = time_language_stage(big, sample_file, s, args.rounds)
         results["language_stage"] = language
         (out / f"scale-{args.backend}-{n}-language.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         return 0
@@ -405,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {results['store_only_ingest']}", flush=True)
 
         # 3. the language stage on the sample: 1 and 2 workers, and a full-pipeline ingest of the sample
-        language, analyses = time_language_stage(big, sample_file, s)
+        language, analyses = time_language_stage(big, sample_file, s, args.rounds)
         results["language_stage"] = language
         small = Target(args.backend, out, f"scale_{args.backend}_sample", args.pg)
         report, wall, peak = run_cli(["ingest", str(sample_file), "--workers", "1", *small.args()])
