@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_search import descendants  # noqa: E402
+from ingest_search import descendants, write_figures  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -220,9 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "by_tenth_of_input": by_tenth,
     }
     target = out / f"{name}.json"
-    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"→ {target}")
+    write_figures(target, results)
     return 0
 
 

@@ -322,6 +322,13 @@ def mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
 
+def write_figures(target: Path, results: dict) -> None:  # type: ignore[type-arg]
+    """Write a benchmark's figures as JSON to ``target`` and print them, with where they went."""
+    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"→ {target}")
+
+
 def descendants(root: int) -> list[int]:
     """Every process below ``root``, found through /proc/PID/task/TID/children: a few reads, not a scan of /proc."""
     frontier, found = [root], []

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from ingest_search import descendants  # noqa: E402
+from ingest_search import descendants, write_figures  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -192,9 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             ]
     target = out / f"pg-ingest-{args.articles}.json"
-    target.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"→ {target}")
+    write_figures(target, results)
     return 0
 
 
