@@ -237,9 +237,13 @@ def _find_in_run(run: _Run, wanted: np.ndarray, found_keys: list[np.ndarray], fo
     """Search a file for sorted, distinct ``wanted`` keys: the fence picks a block, a bisection inside it finds the key."""
     if not run.size:
         return
-    positions = _on_mapped(run.keys_path, lambda keys: _positions(keys, run.fence, wanted))
+    def search(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        positions = _positions(keys, run.fence, wanted)
+        return positions, np.array(keys[positions], dtype=np.int64)
+
+    positions, matched = _on_mapped(run.keys_path, search)
     if len(positions):
-        found_keys.append(_on_mapped(run.keys_path, lambda keys: np.array(keys[positions], dtype=np.int64)))
+        found_keys.append(matched)
         found_values.append(_on_mapped(run.values_path, lambda values: np.array(values[positions], dtype=np.int64)))
 
 
